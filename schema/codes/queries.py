@@ -1,0 +1,64 @@
+"""Query fields that look codes up: ``code`` and ``codes``."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Annotated
+
+import strawberry
+from strawberry.types import Info
+
+from schema.codes.types import Code
+from schema.enums import CodeSystemId
+from seed.tabular import lookup_key
+from service.errors import too_large
+
+AsOf = Annotated[
+    datetime.date | None,
+    strawberry.argument(description="Answer from the release in force on this date "
+                        "(default: the newest release)."),
+]
+
+
+def normalise(raw: str) -> str:
+    """User input to the stored lookup key: ``e11.9``, ``E119`` and `` E11.9 `` all find E11.9."""
+    return lookup_key("".join(raw.split()))
+
+
+async def lookup(
+    info: Info, system: CodeSystemId, codes: list[str], as_of: datetime.date | None
+) -> list[Code | None]:
+    ctx = info.context
+    release = ctx.release_for(system.value, as_of)
+    if release is None:
+        return [None] * len(codes)
+    rows = await ctx.loaders.code_by_key.load_many([(release.id, normalise(c)) for c in codes])
+    return [Code.from_row(r) if r else None for r in rows]
+
+
+@strawberry.type
+class CodeQueries:
+    @strawberry.field(description="One code by its code, dotted or not, any case (`e119` finds "
+                      "`E11.9`). Null when the release has no such code. Costs one code view.")
+    async def code(
+        self,
+        info: Info,
+        system: CodeSystemId,
+        code: str,
+        as_of: AsOf = None,
+    ) -> Code | None:
+        return (await lookup(info, system, [code], as_of))[0]
+
+    @strawberry.field(description="Several codes in one request (at most 500), answered in the "
+                      "order asked; null for an unknown code. Costs one view per code returned.")
+    async def codes(
+        self,
+        info: Info,
+        system: CodeSystemId,
+        codes: list[str],
+        as_of: AsOf = None,
+    ) -> list[Code | None]:
+        limit = info.context.settings.max_codes
+        if len(codes) > limit:
+            raise too_large(f"`codes` asks for {len(codes)} codes, which", limit)
+        return await lookup(info, system, codes, as_of)

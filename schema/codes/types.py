@@ -1,0 +1,190 @@
+"""The Code type and the notes that hang from it."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import strawberry
+from strawberry.types import Info
+
+from schema.codes.loaders import CodeRow, GuidelineRow, RelatedRow
+from schema.enums import CodeLevel, CodeSystemId, DescriptionKind, GuidelineKind, RelationKind
+from service.errors import REGISTRATION_REQUIRED, coded_error
+
+if TYPE_CHECKING:
+    from service.context import Context
+
+REGISTER_HINT = (
+    "Related codes and guidelines need an API key (any plan). Get a free one with the mutation "
+    '`register(email: "you@example.com") { key }` and send it as `Authorization: Bearer <key>`.'
+)
+
+
+def _ctx(info: Info) -> Context:
+    return info.context  # type: ignore[no-any-return]
+
+
+def _require_key(info: Info) -> None:
+    if _ctx(info).viewer.is_guest:
+        raise coded_error(REGISTER_HINT, REGISTRATION_REQUIRED)
+
+
+@strawberry.type(description="A description of a code: its official title or an inclusion term.")
+class Description:
+    kind: DescriptionKind
+    text: str
+
+
+@strawberry.type(
+    description="A code referenced by an instructional note (Excludes1, Excludes2, Code first, "
+    "Use additional code, Code also): one entry per reference in the note."
+)
+class RelatedCode:
+    kind: RelationKind = strawberry.field(description="Which note the reference comes from.")
+    note: str = strawberry.field(description="The note's text, as the tabular prints it.")
+    target_code: str | None = strawberry.field(
+        description="The reference as written (`E08.-`, `N18.1-N18.6`); null for a note that "
+        "names no code."
+    )
+    source_code: str = strawberry.field(description="The code the note is written under.")
+    inherited: bool = strawberry.field(
+        description="True when the note comes from an ancestor (a category's Excludes1 governs "
+        "every code below it)."
+    )
+    _id: strawberry.Private[int]
+
+    @strawberry.field(description="The codes the reference denotes, each at its highest level "
+                      "(`A00-B99` is chapter 1; `E08.-` is category E08 and all below it).")
+    async def targets(self, info: Info) -> list[Code]:
+        rows = await _ctx(info).loaders.targets_by_related.load(self._id)
+        return [Code.from_row(r) for r in rows]
+
+
+@strawberry.type(description="A coding guideline: an includes note, a plain note or a "
+                 "7th-character instruction.")
+class Guideline:
+    kind: GuidelineKind
+    text: str
+    source_code: str = strawberry.field(description="The code the guideline is written under.")
+    inherited: bool = strawberry.field(description="True when it comes from an ancestor.")
+
+
+@strawberry.type(description="An item of a code system: in ICD-10-CM a chapter, block, "
+                 "category, subcategory or code.")
+class Code:
+    _row: strawberry.Private[CodeRow]
+
+    @classmethod
+    def from_row(cls, row: CodeRow) -> Code:
+        return cls(_row=row)
+
+    @strawberry.field(description="The code system.")
+    def system(self, info: Info) -> CodeSystemId:
+        release = _ctx(info).release_by_id(self._row.release_id)
+        return CodeSystemId(release.system_id if release else "ICD10CM")
+
+    @strawberry.field(description="The code in its canonical form (`E11.9`, `S52.001A`, block "
+                      "`A00-A09`, chapter `1`).")
+    def code(self) -> str:
+        return self._row.code
+
+    @strawberry.field(description="The official title. A 7th-character code's title is its "
+                      "parent's title, a comma, and the 7th character's meaning.")
+    def display(self) -> str:
+        return self._row.display
+
+    @strawberry.field(description="True for codes valid on a claim: the leaves of the tabular.")
+    def billable(self) -> bool:
+        return self._row.billable
+
+    @strawberry.field(description="Where the item sits in the hierarchy.")
+    def level(self) -> CodeLevel:
+        return CodeLevel(self._row.level)
+
+    @strawberry.field(description="The release (fiscal year) this code comes from.")
+    def release(self, info: Info) -> str:
+        release = _ctx(info).release_by_id(self._row.release_id)
+        return release.version if release else ""
+
+    @strawberry.field(description="The official title and each inclusion term.")
+    async def descriptions(self, info: Info) -> list[Description]:
+        rows = await _ctx(info).loaders.descriptions_by_code.load(self._row.id)
+        return [Description(kind=DescriptionKind(r.kind), text=r.text) for r in rows]
+
+    @strawberry.field(description="The item one level up; null for a chapter.")
+    async def parent(self, info: Info) -> Code | None:
+        if self._row.parent_id is None:
+            return None
+        row = await _ctx(info).loaders.code_by_id.load(self._row.parent_id)
+        return Code.from_row(row) if row else None
+
+    @strawberry.field(description="The items one level down, in tabular order.")
+    async def children(self, info: Info) -> list[Code]:
+        rows = await _ctx(info).loaders.children_by_id.load(self._row.id)
+        return [Code.from_row(r) for r in rows]
+
+    @strawberry.field(description="Every item above this one, nearest first (up to the chapter).")
+    async def ancestors(self, info: Info) -> list[Code]:
+        rows = await _ctx(info).loaders.code_by_id.load_many(list(self._row.ancestor_ids))
+        return [Code.from_row(r) for r in rows if r is not None]
+
+    @strawberry.field(description="Codes named by this code's instructional notes, and with "
+                      "`inherited` (default) by its ancestors' notes, own notes first. Needs an "
+                      "API key: null for guests, with a REGISTRATION_REQUIRED error.")
+    async def related(
+        self,
+        info: Info,
+        kinds: list[RelationKind] | None = None,
+        inherited: bool = True,
+    ) -> list[RelatedCode] | None:
+        _require_key(info)
+        owners = await self._owners(info, inherited)
+        loaded = await _ctx(info).loaders.related_by_code.load_many([o.id for o in owners])
+        wanted = {k.value for k in kinds} if kinds else None
+        return [
+            _related(r, owner, owner.id != self._row.id)
+            for owner, rows in zip(owners, loaded, strict=True)
+            for r in rows
+            if wanted is None or r.kind in wanted
+        ]
+
+    @strawberry.field(description="Includes notes, plain notes and 7th-character definitions, "
+                      "with `inherited` (default) those of its ancestors; the 7th-character "
+                      "definition in force is the nearest one. Needs an API key.")
+    async def guidelines(self, info: Info, inherited: bool = True) -> list[Guideline] | None:
+        _require_key(info)
+        owners = await self._owners(info, inherited)
+        loaded = await _ctx(info).loaders.guidelines_by_code.load_many([o.id for o in owners])
+        out: list[Guideline] = []
+        seventh_found = False
+        for owner, rows in zip(owners, loaded, strict=True):
+            has_seventh = any(r.kind == "SEVENTH_CHARACTER" for r in rows)
+            for r in rows:
+                if r.kind == "SEVENTH_CHARACTER" and seventh_found:
+                    continue
+                out.append(_guideline(r, owner, owner.id != self._row.id))
+            seventh_found = seventh_found or has_seventh
+        return out
+
+    async def _owners(self, info: Info, inherited: bool) -> list[CodeRow]:
+        """This code and, when inherited, its ancestors nearest first."""
+        if not inherited or not self._row.ancestor_ids:
+            return [self._row]
+        rows = await _ctx(info).loaders.code_by_id.load_many(list(self._row.ancestor_ids))
+        return [self._row, *(r for r in rows if r is not None)]
+
+
+def _related(row: RelatedRow, owner: CodeRow, inherited: bool) -> RelatedCode:
+    return RelatedCode(
+        kind=RelationKind(row.kind), note=row.note, target_code=row.target_code,
+        source_code=owner.code, inherited=inherited, _id=row.id,
+    )
+
+
+def _guideline(row: GuidelineRow, owner: CodeRow, inherited: bool) -> Guideline:
+    return Guideline(
+        kind=GuidelineKind(row.kind), text=row.text, source_code=owner.code, inherited=inherited
+    )
+
+
+__all__ = ["Code", "Description", "Guideline", "RelatedCode"]

@@ -1,0 +1,46 @@
+"""Search results as a Relay-style connection."""
+
+from __future__ import annotations
+
+import base64
+
+import strawberry
+
+from schema.codes.types import Code
+
+
+@strawberry.type(description="Where a page of results ends.")
+class PageInfo:
+    has_next_page: bool
+    end_cursor: str | None
+
+
+@strawberry.type(description="One search result.")
+class CodeEdge:
+    cursor: str = strawberry.field(description="Pass as `after` to continue after this result.")
+    node: Code
+    score: float = strawberry.field(description="Relevance; higher is better.")
+
+
+@strawberry.type(description="A page of search results.")
+class CodeConnection:
+    edges: list[CodeEdge]
+    page_info: PageInfo
+    total_count: int = strawberry.field(description="Codes matching in all.")
+
+
+def encode_cursor(offset: int) -> str:
+    return base64.urlsafe_b64encode(f"o:{offset}".encode()).decode()
+
+
+def decode_cursor(cursor: str | None) -> int | None:
+    """The offset after ``cursor``; None when the cursor is not one of ours."""
+    if not cursor:
+        return 0
+    try:
+        raw = base64.urlsafe_b64decode(cursor.encode()).decode()
+    except (ValueError, UnicodeDecodeError):
+        return None
+    if not raw.startswith("o:") or not raw[2:].isdigit():
+        return None
+    return int(raw[2:]) + 1

@@ -1,0 +1,55 @@
+"""Code systems and their releases."""
+
+from __future__ import annotations
+
+import datetime
+
+import strawberry
+from strawberry.types import Info
+
+from schema.enums import CodeSystemId
+from service.context import ReleaseRow
+
+SYSTEM_NAMES = {"ICD10CM": "ICD-10-CM"}
+
+
+@strawberry.type(description="A loaded release of a code system: one fiscal year.")
+class Release:
+    version: str = strawberry.field(description="The release's name, e.g. `2026` (FY2026).")
+    effective_from: datetime.date = strawberry.field(description="First day it is in force.")
+    effective_to: datetime.date | None = strawberry.field(description="Last day it is in force.")
+    code_count: int = strawberry.field(description="Items in the release, headers included.")
+    billable_count: int = strawberry.field(description="Billable codes in the release.")
+
+    @classmethod
+    def from_row(cls, r: ReleaseRow) -> Release:
+        return cls(version=r.version, effective_from=r.effective_from,
+                   effective_to=r.effective_to, code_count=r.code_count,
+                   billable_count=r.billable_count)
+
+
+@strawberry.type(description="A code system, described by its newest loaded release.")
+class CodeSystem:
+    id: CodeSystemId
+    name: str
+    version: str = strawberry.field(description="The newest loaded release.")
+    code_count: int = strawberry.field(description="Items in the newest release.")
+    billable_count: int = strawberry.field(description="Billable codes in the newest release.")
+    releases: list[Release] = strawberry.field(description="Every loaded release, newest first.")
+
+
+@strawberry.type
+class SystemQueries:
+    @strawberry.field(description="The code systems medcode serves, with their releases.")
+    def code_systems(self, info: Info) -> list[CodeSystem]:
+        by_system: dict[str, list[ReleaseRow]] = {}
+        for r in info.context.releases:
+            by_system.setdefault(r.system_id, []).append(r)
+        return [
+            CodeSystem(
+                id=CodeSystemId(sid), name=SYSTEM_NAMES.get(sid, sid), version=rs[0].version,
+                code_count=rs[0].code_count, billable_count=rs[0].billable_count,
+                releases=[Release.from_row(r) for r in rs],
+            )
+            for sid, rs in sorted(by_system.items())
+        ]

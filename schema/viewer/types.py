@@ -1,0 +1,27 @@
+"""The caller's plan and quota (``viewer``), and ``register``."""
+
+from __future__ import annotations
+
+import datetime
+
+import strawberry
+
+
+@strawberry.type(description="The caller's allowance of code views in the current daily window.")
+class Quota:
+    limit: int = strawberry.field(description="Code views a day (-1: unlimited).")
+    used: int = strawberry.field(description="Code views used in this window.")
+    remaining: int = strawberry.field(description="Code views left in this window.")
+    reset_at: datetime.datetime = strawberry.field(description="When the window resets (UTC).")
+
+
+@strawberry.type(description="Who is calling.")
+class Viewer:
+    plan: str = strawberry.field(description="`guest`, `free`, `pro` or `partner`.")
+    quota: Quota
+
+
+@strawberry.type(description="A newly registered API key. The key is shown once: store it.")
+class RegisteredKey:
+    key: str
+    plan: str

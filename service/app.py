@@ -1,0 +1,57 @@
+"""The FastAPI application: ``/graphql`` (GraphiQL in a browser) and ``/healthz``."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse
+from sqlalchemy import Engine, select
+from sqlalchemy.exc import SQLAlchemyError
+from strawberry.fastapi import GraphQLRouter
+
+from schema import build_schema
+from service.context import Context, Viewer
+from service.db import make_engine
+from service.migrate import is_current
+from service.models import Release
+from service.settings import Settings, get_settings
+
+
+def create_app(settings: Settings | None = None, engine: Engine | None = None) -> FastAPI:
+    settings = settings or get_settings()
+    engine = engine or make_engine(settings)
+    schema = build_schema()
+
+    async def context_getter(request: Request) -> AsyncIterator[Context]:
+        ctx = Context(engine, settings, Viewer())
+        try:
+            yield ctx
+        finally:
+            ctx.close()
+
+    app = FastAPI(title="medcode", docs_url=None, redoc_url=None, openapi_url=None)
+    app.state.engine = engine
+    app.state.settings = settings
+    app.include_router(
+        GraphQLRouter(schema, context_getter=context_getter, graphql_ide="graphiql"),
+        prefix="/graphql",
+    )
+
+    @app.get("/healthz")
+    def healthz() -> JSONResponse:
+        try:
+            migrated = is_current(engine)
+            with engine.connect() as conn:
+                releases = conn.execute(select(Release.system_id, Release.version)).all()
+        except SQLAlchemyError:
+            return JSONResponse({"status": "unavailable", "database": "unreachable"}, 503)
+        if not migrated or not releases:
+            return JSONResponse(
+                {"status": "starting", "migrated": migrated, "releases": len(releases)}, 503
+            )
+        return JSONResponse(
+            {"status": "ok", "releases": [f"{s} {v}" for s, v in releases]}, 200
+        )
+
+    return app

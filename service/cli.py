@@ -1,0 +1,188 @@
+"""The ``medcode`` command line: serve, migrate, seed, keys.
+
+User mistakes (a bad file, an unknown plan, an unreachable database) end with one line on stderr
+that says what to do, and a non-zero exit status; never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import NoReturn
+
+from sqlalchemy import Engine, select
+from sqlalchemy.exc import OperationalError, SQLAlchemyError
+
+from service.settings import Settings, get_settings
+
+
+class UserError(Exception):
+    """A mistake the user can fix; printed as one line."""
+
+
+def fail(message: str, status: int = 1) -> NoReturn:
+    print(f"medcode: {message}", file=sys.stderr)
+    raise SystemExit(status)
+
+
+def _engine(settings: Settings) -> Engine:
+    from service.db import make_engine
+
+    try:
+        return make_engine(settings)
+    except (SQLAlchemyError, ValueError) as exc:
+        raise UserError(
+            f"MEDCODE_DATABASE_URL={settings.database_url!r} is not a usable database URL "
+            f"({exc.__class__.__name__}); use sqlite:///PATH or postgresql://USER@HOST:PORT/DB"
+        ) from None
+
+
+def _migrate(engine: Engine) -> None:
+    from service.migrate import upgrade
+
+    upgrade(engine)
+
+
+def cmd_migrate(args: argparse.Namespace, settings: Settings) -> None:
+    engine = _engine(settings)
+    _migrate(engine)
+    print(f"Database at {engine.url.render_as_string(hide_password=True)} is up to date.")
+
+
+def _seed_icd10cm(engine: Engine, path: Path | None, force: bool) -> None:
+    from seed import icd10cm
+    from seed.load import planned_units
+    from seed.progress import progress_bar
+    from seed.tabular import TabularError, parse_tabular
+
+    if path is not None and not path.is_file():
+        raise UserError(f"no such file: {path}")
+    source = path or icd10cm.bundled_source().path
+    try:
+        with progress_bar("Reading the ICD-10-CM tabular") as bar:
+            tabular = parse_tabular(source)
+            bar.finish()
+    except TabularError as exc:
+        raise UserError(f"{source}: {exc}; nothing was loaded") from None
+    with progress_bar(f"Loading ICD-10-CM {tabular.version}", planned_units(tabular)) as bar:
+        result = icd10cm.load(engine, path=path, force=force, progress=bar.advance,
+                              parsed=tabular)
+        bar.finish()
+    if not result.loaded:
+        print(f"ICD-10-CM {result.version} is already loaded ({result.billable_count:,} billable "
+              "codes); nothing to do. Use --force to reload it.")
+        return
+    print(f"Loaded ICD-10-CM {result.version}: {result.code_count:,} items, "
+          f"{result.billable_count:,} billable codes, {result.related_count:,} note references.")
+
+
+def cmd_seed(args: argparse.Namespace, settings: Settings) -> None:
+    engine = _engine(settings)
+    _migrate(engine)
+    _seed_icd10cm(engine, args.file, args.force)
+
+
+def _has_release(engine: Engine, system_id: str) -> bool:
+    from service.models import Release
+
+    with engine.connect() as conn:
+        return conn.execute(
+            select(Release.id).where(Release.system_id == system_id).limit(1)
+        ).first() is not None
+
+
+def cmd_serve(args: argparse.Namespace, settings: Settings) -> None:
+    import uvicorn
+
+    engine = _engine(settings)
+    _migrate(engine)
+    if not _has_release(engine, "ICD10CM"):
+        print("No ICD-10-CM release in the database yet: loading the bundled one (once).")
+        _seed_icd10cm(engine, None, False)
+    engine.dispose()
+    print(f"Serving http://{args.host}:{args.port}/graphql", flush=True)
+    uvicorn.run("service.main:app", host=args.host, port=args.port, workers=args.workers,
+                log_level="info", proxy_headers=False)
+
+
+def cmd_keys(args: argparse.Namespace, settings: Settings) -> None:
+    from service import keys
+
+    engine = _engine(settings)
+    _migrate(engine)
+    if args.keys_command == "create":
+        if args.plan not in settings.plan_limits or args.plan == "guest":
+            plans = ", ".join(p for p in settings.plan_limits if p != "guest")
+            raise UserError(f"unknown plan {args.plan!r}; choose one of: {plans}")
+        secret, row = keys.create_key(engine, plan=args.plan, name=args.name)
+        print(f"Created key {row.id} ({row.prefix}…) on plan {row.plan} for {row.name!r}.")
+        print("Store it now: it is shown once and cannot be recovered.")
+        print(secret)
+    elif args.keys_command == "list":
+        rows = keys.list_keys(engine)
+        print(f"{'ID':>4}  {'PREFIX':<16} {'PLAN':<8} {'CREATED':<20} {'LAST USED':<20} "
+              f"{'REVOKED':<20} NAME")
+        for r in rows:
+            print(f"{r.id:>4}  {r.prefix:<16} {r.plan:<8} {_ts(r.created_at):<20} "
+                  f"{_ts(r.last_used_at):<20} {_ts(r.revoked_at):<20} {r.name}")
+    else:
+        if not keys.revoke_key(engine, args.key_id):
+            raise UserError(f"no key with id {args.key_id}; `medcode keys list` shows them")
+        print(f"Revoked key {args.key_id}.")
+
+
+def _ts(value: object) -> str:
+    return "-" if value is None else str(value)[:19]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="medcode", description="GraphQL API for medical codes.")
+    sub = p.add_subparsers(dest="command", required=True)
+
+    serve = sub.add_parser("serve", help="migrate, load ICD-10-CM if absent, and serve")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--workers", type=int, default=1)
+    serve.set_defaults(func=cmd_serve)
+
+    migrate = sub.add_parser("migrate", help="apply the database migrations")
+    migrate.set_defaults(func=cmd_migrate)
+
+    seed = sub.add_parser("seed", help="load a code system release")
+    seed_sub = seed.add_subparsers(dest="system", required=True)
+    icd = seed_sub.add_parser("icd10cm", help="load ICD-10-CM (bundled, or --file PATH)")
+    icd.add_argument("--force", action="store_true", help="reload in one transaction")
+    icd.add_argument("--file", type=Path, help="an official ICD-10-CM tabular XML")
+    icd.set_defaults(func=cmd_seed)
+
+    keys = sub.add_parser("keys", help="manage API keys")
+    keys_sub = keys.add_subparsers(dest="keys_command", required=True)
+    create = keys_sub.add_parser("create", help="create a key; the key is the last line")
+    create.add_argument("--plan", required=True)
+    create.add_argument("--name", required=True)
+    keys_sub.add_parser("list", help="list keys (never the secret)")
+    revoke = keys_sub.add_parser("revoke", help="revoke a key")
+    revoke.add_argument("key_id", type=int)
+    keys.set_defaults(func=cmd_keys)
+    return p
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    args = build_parser().parse_args(argv)
+    func: Callable[[argparse.Namespace, Settings], None] = args.func
+    try:
+        func(args, get_settings())
+    except UserError as exc:
+        fail(str(exc))
+    except OperationalError as exc:
+        reason = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
+        fail(f"cannot reach the database ({reason}); check MEDCODE_DATABASE_URL and that the "
+             "server is running")
+    except KeyboardInterrupt:
+        fail("interrupted; nothing half-loaded was kept", 130)
+
+
+if __name__ == "__main__":
+    main()

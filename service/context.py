@@ -1,0 +1,93 @@
+"""The typed per-request context: a lazily opened DB connection, the loaders, the viewer."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from sqlalchemy import Connection, Engine, select
+from strawberry.fastapi import BaseContext
+
+from schema.codes.loaders import CodeLoaders
+from service.models import Release
+from service.settings import Settings
+
+
+@dataclass(frozen=True, slots=True)
+class ReleaseRow:
+    id: int
+    system_id: str
+    version: str
+    effective_from: date
+    effective_to: date | None
+    code_count: int
+    billable_count: int
+
+
+@dataclass(slots=True)
+class Viewer:
+    """Who is calling: a plan, and the key's id (None for a guest)."""
+
+    plan: str = "guest"
+    key_id: int | None = None
+    subject: str = "guest:unknown"
+
+    @property
+    def is_guest(self) -> bool:
+        return self.key_id is None
+
+
+class Context(BaseContext):
+    def __init__(self, engine: Engine, settings: Settings, viewer: Viewer | None = None) -> None:
+        super().__init__()
+        self.engine = engine
+        self.settings = settings
+        self.viewer = viewer or Viewer()
+        self._conn: Connection | None = None
+        self._releases: list[ReleaseRow] | None = None
+        self.loaders = CodeLoaders(self.conn)
+        self.extensions: dict[str, Any] = {}
+
+    def conn(self) -> Connection:
+        if self._conn is None:
+            self._conn = self.engine.connect()
+        return self._conn
+
+    def close(self) -> None:
+        if self._conn is not None:
+            self._conn.close()
+            self._conn = None
+
+    @property
+    def releases(self) -> list[ReleaseRow]:
+        """All loaded releases, newest first within each system."""
+        if self._releases is None:
+            rows = self.conn().execute(
+                select(Release.id, Release.system_id, Release.version, Release.effective_from,
+                       Release.effective_to, Release.code_count, Release.billable_count)
+                .order_by(Release.system_id, Release.effective_from.desc())
+            )
+            self._releases = [ReleaseRow(*r) for r in rows]
+        return self._releases
+
+    def release_by_id(self, release_id: int) -> ReleaseRow | None:
+        return next((r for r in self.releases if r.id == release_id), None)
+
+    def release_for(self, system_id: str, as_of: date | None = None) -> ReleaseRow | None:
+        """The newest release of a system, or the one in force on ``as_of``.
+
+        The newest release also answers for dates after its official end, until a newer one
+        is loaded: a claim dated today is coded with the newest code set medcode holds.
+        """
+        newest = True
+        for r in self.releases:
+            if r.system_id != system_id:
+                continue
+            if as_of is None:
+                return r
+            in_force = r.effective_to is None or as_of <= r.effective_to or newest
+            if r.effective_from <= as_of and in_force:
+                return r
+            newest = False
+        return None

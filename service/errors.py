@@ -1,0 +1,26 @@
+"""The error codes every GraphQL error carries in ``extensions.code`` (listed in the README)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from graphql import GraphQLError
+
+QUERY_TOO_LARGE = "QUERY_TOO_LARGE"
+BAD_USER_INPUT = "BAD_USER_INPUT"
+REGISTRATION_REQUIRED = "REGISTRATION_REQUIRED"
+QUOTA_EXCEEDED = "QUOTA_EXCEEDED"
+UNAUTHENTICATED = "UNAUTHENTICATED"
+SERVICE_UNAVAILABLE = "SERVICE_UNAVAILABLE"
+GRAPHQL_VALIDATION_FAILED = "GRAPHQL_VALIDATION_FAILED"
+GRAPHQL_PARSE_FAILED = "GRAPHQL_PARSE_FAILED"
+BAD_REQUEST = "BAD_REQUEST"
+INTERNAL_ERROR = "INTERNAL_ERROR"
+
+
+def coded_error(message: str, code: str, **extra: Any) -> GraphQLError:
+    return GraphQLError(message, extensions={"code": code, **extra})
+
+
+def too_large(what: str, limit: int) -> GraphQLError:
+    return coded_error(f"{what} is over the limit of {limit}.", QUERY_TOO_LARGE, limit=limit)

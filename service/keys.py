@@ -1,0 +1,1 @@
+"""API keys (placeholder until the metering work lands)."""

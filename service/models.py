@@ -1,0 +1,141 @@
+"""SQLModel tables: code systems, releases, codes and their notes, API keys and quota counters.
+
+Every code row belongs to one release, so several releases (next year's ICD-10-CM, HCPCS, CPT)
+live side by side. The hierarchy is stored twice on purpose: ``parent_id`` for children, and
+``ancestor_ids`` (nearest first, comma-separated) so that the ancestors of any batch of codes,
+and the notes they inherit, come back in one statement.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import Column, Index, Text, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+
+class CodeSystem(SQLModel, table=True):
+    """A code system: ICD10CM, later HCPCS, ICD10PCS, CPT."""
+
+    __tablename__ = "code_system"
+    id: str = Field(primary_key=True, max_length=16)
+    name: str = Field(max_length=200)
+
+
+class Release(SQLModel, table=True):
+    """One loaded release of a code system, e.g. ICD-10-CM FY2026."""
+
+    __tablename__ = "release"
+    __table_args__ = (UniqueConstraint("system_id", "version"),)
+    id: int | None = Field(default=None, primary_key=True)
+    system_id: str = Field(foreign_key="code_system.id", max_length=16)
+    version: str = Field(max_length=32)
+    effective_from: date
+    effective_to: date | None = None
+    source: str = Field(max_length=500)
+    loaded_at: datetime
+    code_count: int = 0
+    billable_count: int = 0
+
+
+class Code(SQLModel, table=True):
+    """One item of the tabular: chapter, block, category, subcategory or code."""
+
+    __tablename__ = "code"
+    __table_args__ = (
+        UniqueConstraint("release_id", "key"),
+        Index("ix_code_release_sort", "release_id", "sort_order"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    release_id: int = Field(foreign_key="release.id")
+    code: str = Field(max_length=16)
+    key: str = Field(max_length=16)  # upper case, no dot: the lookup form
+    display: str = Field(sa_column=Column(Text, nullable=False))
+    level: str = Field(max_length=12)
+    billable: bool
+    parent_id: int | None = Field(default=None, foreign_key="code.id", index=True)
+    ancestor_ids: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    sort_order: int
+
+
+class Description(SQLModel, table=True):
+    """The official title and each inclusion term of a code."""
+
+    __tablename__ = "description"
+    id: int | None = Field(default=None, primary_key=True)
+    code_id: int = Field(foreign_key="code.id", index=True)
+    kind: str = Field(max_length=20)
+    text: str = Field(sa_column=Column(Text, nullable=False))
+    seq: int
+
+
+class RelatedCode(SQLModel, table=True):
+    """One code reference in an Excludes1, Excludes2, Code first, Use additional code or Code
+    also note."""
+
+    __tablename__ = "related_code"
+    id: int | None = Field(default=None, primary_key=True)
+    code_id: int = Field(foreign_key="code.id", index=True)
+    kind: str = Field(max_length=24)
+    note: str = Field(sa_column=Column(Text, nullable=False))
+    target_code: str | None = Field(default=None, max_length=120)
+    seq: int
+
+
+class RelatedTarget(SQLModel, table=True):
+    """A code that a related-code reference denotes (a range resolves to several)."""
+
+    __tablename__ = "related_target"
+    related_id: int = Field(foreign_key="related_code.id", primary_key=True)
+    seq: int = Field(primary_key=True)
+    target_id: int = Field(foreign_key="code.id", index=True)
+
+
+class Guideline(SQLModel, table=True):
+    """An includes note, a plain note or a 7th-character definition attached to a code."""
+
+    __tablename__ = "guideline"
+    id: int | None = Field(default=None, primary_key=True)
+    code_id: int = Field(foreign_key="code.id", index=True)
+    kind: str = Field(max_length=20)
+    text: str = Field(sa_column=Column(Text, nullable=False))
+    seq: int
+
+
+class SearchEntry(SQLModel, table=True):
+    """A searchable text of a code: title, inclusion term, includes note, the code itself.
+
+    On SQLite the FTS5 table ``search_fts`` indexes it (external content); on PostgreSQL a GIN
+    index on its tsvector does. Both are created by the migrations, outside the models.
+    """
+
+    __tablename__ = "search_entry"
+    id: int | None = Field(default=None, primary_key=True)
+    release_id: int = Field(foreign_key="release.id", index=True)
+    code_id: int = Field(foreign_key="code.id", index=True)
+    kind: str = Field(max_length=20)
+    text: str = Field(sa_column=Column(Text, nullable=False))
+
+
+class ApiKey(SQLModel, table=True):
+    """An API key. Only its SHA-256 and a short display prefix are stored."""
+
+    __tablename__ = "api_key"
+    id: int | None = Field(default=None, primary_key=True)
+    prefix: str = Field(max_length=24)
+    key_hash: str = Field(max_length=64, unique=True)
+    plan: str = Field(max_length=32)
+    name: str = Field(max_length=200)
+    email: str | None = Field(default=None, max_length=320, unique=True)
+    created_at: datetime
+    last_used_at: datetime | None = None
+    revoked_at: datetime | None = None
+
+
+class QuotaCounter(SQLModel, table=True):
+    """Views used by one subject (a key or a guest address) in one daily window."""
+
+    __tablename__ = "quota_counter"
+    subject: str = Field(primary_key=True, max_length=120)
+    window_start: int = Field(primary_key=True)  # epoch seconds, 00:00 UTC
+    used: int = 0

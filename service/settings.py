@@ -1,0 +1,43 @@
+"""One settings object, read from the environment (``MEDCODE_*``) with pydantic-settings."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="MEDCODE_", extra="ignore")
+
+    database_url: str = "sqlite:///./medcode.db"
+    redis_url: str | None = None
+
+    # Connection pool (PostgreSQL); SQLite uses one connection per thread.
+    db_pool_size: int = 10
+    db_max_overflow: int = 10
+    db_pool_timeout: float = 5.0
+
+    # Daily code views per plan; None means unlimited.
+    plan_limits: dict[str, int | None] = Field(
+        default_factory=lambda: {"guest": 1, "free": 6, "pro": 10_000, "partner": None}
+    )
+    # Proxies whose X-Forwarded-For is trusted (exact client addresses).
+    trusted_proxies: list[str] = Field(default_factory=list)
+    # Registrations allowed per client address per day.
+    registrations_per_day: int = 3
+
+    # Request bounds.
+    max_codes: int = 500
+    max_first: int = 100
+    max_query_depth: int = 12
+    max_aliases: int = 30
+    max_tokens: int = 2_000
+    max_search_text: int = 256
+    max_body_bytes: int = 1_000_000
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()
