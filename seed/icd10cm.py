@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from importlib.resources import as_file, files
+from importlib.metadata import distribution
 from pathlib import Path
 
 from sqlalchemy import Engine
@@ -21,7 +21,7 @@ SYSTEM_ID = "ICD10CM"
 SYSTEM_NAME = (
     "ICD-10-CM (International Classification of Diseases, Tenth Revision, Clinical Modification)"
 )
-BUNDLED_PACKAGE = "simple_icd_10_cm.data"
+BUNDLED_DISTRIBUTION = "simple-icd-10-cm"
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,13 +31,18 @@ class SourceFile:
 
 
 def bundled_source() -> SourceFile:
-    """The tabular XML inside the installed simple-icd-10-cm wheel."""
-    folder = files(BUNDLED_PACKAGE)
-    names = sorted(p.name for p in folder.iterdir() if p.name.startswith("icd10c-tabular"))
+    """The tabular XML inside the installed simple-icd-10-cm wheel.
+
+    Found through the distribution's file list rather than by importing
+    ``simple_icd_10_cm.data``: importing that package parses the whole XML (2 s, and memory
+    the server would keep for nothing).
+    """
+    dist = distribution(BUNDLED_DISTRIBUTION)
+    names = sorted(str(f) for f in dist.files or () if "icd10c-tabular" in str(f))
     if not names:
-        raise FileNotFoundError("the simple-icd-10-cm package holds no tabular XML")
-    with as_file(folder / names[-1]) as path:
-        return SourceFile(Path(path), f"simple-icd-10-cm 1.5.0: {names[-1]}")
+        raise FileNotFoundError(f"the {BUNDLED_DISTRIBUTION} package holds no tabular XML")
+    path = Path(str(dist.locate_file(names[-1])))
+    return SourceFile(path, f"{BUNDLED_DISTRIBUTION} {dist.version}: {path.name}")
 
 
 def effective_dates(version: str) -> tuple[date, date]:

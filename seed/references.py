@@ -19,9 +19,11 @@ everything below it" and sets :attr:`Reference.whole`.
 
 What counts as a reference in a note
 ------------------------------------
-Notes are scanned for code-shaped tokens: written in upper case, with the dot, and standing
-alone (no letter or digit glued on either side, so ``HTLV-1``, ``COVID-19``, ``G6PD``, ``O157:H7``,
-``C3`` and ``type 1`` never match). Tokens are chained into *runs*:
+Notes are scanned for code-shaped tokens: written in upper case, dotted when longer than three
+characters (an undotted ``E119`` in a note is not a code; :func:`canonical_code` accepts it from
+users), and standing alone (no letter or digit glued on either side, so ``HTLV-1``,
+``COVID-19``, ``G6PD``, ``O157:H7``, ``C3`` and ``type 1`` never match). Tokens are chained
+into *runs*:
 
 * two tokens form a **range** when only a dash is between them, in any of the written variants
   ``C-C``, ``C -C``, ``C - C``, ``C--C``, ``C- -C``, ``C.-C``, ``C- C``, or the word ``to``
@@ -31,9 +33,11 @@ alone (no letter or digit glued on either side, so ``HTLV-1``, ``COVID-19``, ``G
   :class:`Reference`, in the order written;
 * a **qualifier** is a ``with ...`` phrase right after a run (``T36-T50 with fifth or sixth
   character 5``, ``F10-F19, with .17, .27, .97``). It ends at a bracket, ``;``, the next code, or
-  the end of the note (outside parentheses also at a ``.``, ``:`` or ``,``). It applies to every
-  item of its run (``E08, E09, E11, E13 with final characters .00 or .01``); only the last item's
-  :attr:`Reference.text` includes it, since the text is exactly what was written for that item.
+  the end of the note (outside parentheses also at a ``:``, a ``,`` or a ``.`` that ends a
+  sentence). It applies to every item of its run (``E08, E09, E11, E13 with final characters
+  .00 or .01``); only the last item's :attr:`Reference.text` includes it, since the text is
+  exactly what was written for that item. A ``with`` phrase that runs straight into another code
+  (``I11.- with any condition in I12.-``) is no qualifier.
 
 A run is kept when at least one of these holds (everything else is prose, such as
 ``vitamin B12``, ``LGMD R12`` or ``GH1``):
@@ -47,7 +51,8 @@ A run is kept when at least one of these holds (everything else is prose, such a
    ``see``, ``within``, ``except``, ``both`` (``any type in A15``, ``each code from category
    M1A``, ``except T74``).
 
-``Chapter N`` (any case, N in 1..22) is a chapter reference anywhere in a note.
+``Chapter N`` (any case, N in 1..22) is a chapter reference anywhere in a note; its ``whole`` is
+False, since ``whole`` only records a written trailing dash.
 
 Every :class:`Reference` is returned in the order it appears; the same reference written twice
 is returned twice. :func:`parse_references` never raises and runs in linear time: tokens are
@@ -108,12 +113,8 @@ _CHAPTER_NUMBER_IN_TEXT_RE = re.compile(r"([0-9]{1,2})$")
 
 # Separators between two neighbouring tokens; matched against the gap text only.
 _MAX_GAP = 16
-_RANGE_GAP_RE = re.compile(
-    rf"(?:\.?{_DASH})?\s*{_DASH}\s*|\.{_DASH}\s*|(?:\.?{_DASH})?\s+to\s+"
-)
-_LIST_GAP_RE = re.compile(
-    rf"(?:\.?{_DASH})?\s*(?:[,;]\s*(?:(?:and|or)\s+)?|(?:and|or)\s+|\.\s+)"
-)
+_RANGE_GAP_RE = re.compile(rf"(?:\.?{_DASH})?\s*{_DASH}\s*|\.{_DASH}\s*|(?:\.?{_DASH})?\s+to\s+")
+_LIST_GAP_RE = re.compile(rf"(?:\.?{_DASH})?\s*(?:[,;]\s*(?:(?:and|or)\s+)?|(?:and|or)\s+|\.\s+)")
 # "Code and everything below it" right after a token ("E08.-", "N18.3-", "S92.-with ...").
 _WHOLE_RE = re.compile(rf"\.?{_DASH}(?=[^A-Za-z0-9]|with\b|$)")
 # Qualifiers: inside parentheses they run to the bracket; in prose they stop at punctuation.
@@ -250,8 +251,9 @@ def _chapter_reference(text: str) -> Reference | None:
     chapter = canonical_code(number.group(1)) if number else None
     if chapter is None or number is None or number.group(1).startswith("0"):
         return None
-    return Reference(text=text, start=chapter, end=chapter, whole=False, qualifier=None,
-                     chapter=True)
+    return Reference(
+        text=text, start=chapter, end=chapter, whole=False, qualifier=None, chapter=True
+    )
 
 
 def parse_references(note: str) -> list[Reference]:

@@ -154,7 +154,7 @@ class _Builder:
         self,
         el: ET.Element,
         parent: int,
-        seventh: list[tuple[str, str]] | None,
+        seventh: list[tuple[str, str, list[str]]] | None,
         exclusions: list[tuple[set[str], str, int, set[str]]],
     ) -> None:
         name = _clean(el.findtext("name"))
@@ -172,8 +172,11 @@ class _Builder:
             node.guidelines.append(("SEVENTH_CHARACTER", n))
         sdef = el.find("sevenChrDef")
         if sdef is not None:
-            seventh = [(x.get("char", ""), _clean(x.text)) for x in sdef.findall("extension")]
-            node.guidelines.extend(("SEVENTH_CHARACTER", f"{c}: {t}") for c, t in seventh)
+            seventh = _seventh_definitions(sdef)
+            node.guidelines.extend(
+                ("SEVENTH_CHARACTER", f"{c}: {t}" + "".join(f"; {x}" for x in terms))
+                for c, t, terms in seventh
+            )
         kids = el.findall("diag")
         if kids:
             if len(node.key) > 3:
@@ -188,7 +191,7 @@ class _Builder:
             return
         if len(node.key) > 3:
             node.level = "SUBCATEGORY"
-        for char, meaning in seventh:
+        for char, meaning, terms in seventh:
             if _excluded(node.key, char, exclusions):
                 continue
             self.add(
@@ -198,8 +201,21 @@ class _Builder:
                     level="CODE",
                     parent=idx,
                     billable=True,
+                    inclusion_terms=[f"{desc}, {t}" for t in terms],
                 )
             )
+
+
+def _seventh_definitions(sdef: ET.Element) -> list[tuple[str, str, list[str]]]:
+    """(character, meaning, inclusion terms): a ``<note>`` after an ``<extension>`` is an
+    inclusion term of that character ("B: ... type I or II" / "open fracture NOS")."""
+    out: list[tuple[str, str, list[str]]] = []
+    for child in sdef:
+        if child.tag == "extension":
+            out.append((child.get("char", ""), _clean(child.text), []))
+        elif child.tag == "note" and out and child.text:
+            out[-1][2].append(_clean(child.text))
+    return out
 
 
 def _excluded(key: str, char: str, rules: Iterable[tuple[set[str], str, int, set[str]]]) -> bool:

@@ -1,0 +1,141 @@
+"""The load is all or nothing, idempotent, and refuses bad files without touching the database."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine, func, select
+
+from seed import icd10cm
+from seed.resolve import Resolver
+from seed.tabular import Node, Tabular, parse_tabular
+from service.db import make_engine
+from service.migrate import upgrade
+from service.models import Code, RelatedCode, Release
+from service.settings import Settings
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture(scope="module")
+def tabular() -> Tabular:
+    return parse_tabular(icd10cm.bundled_source().path)
+
+
+@pytest.fixture(scope="module")
+def loaded(tmp_path_factory: pytest.TempPathFactory, tabular: Tabular) -> Iterator[Engine]:
+    """A separate SQLite database, loaded once for this module."""
+    url = f"sqlite:///{tmp_path_factory.mktemp('load') / 'medcode.db'}"
+    engine = make_engine(Settings(database_url=url))
+    upgrade(engine)
+    first = icd10cm.load(engine, parsed=tabular)
+    assert first.loaded and first.billable_count == 74_719
+    yield engine
+    engine.dispose()
+
+
+def snapshot(engine: Engine) -> tuple[int, int, int, list[str]]:
+    with engine.connect() as conn:
+        return (
+            conn.execute(select(func.count()).select_from(Code)).scalar_one(),
+            conn.execute(select(func.count()).select_from(RelatedCode)).scalar_one(),
+            conn.execute(select(func.max(Code.id))).scalar_one(),
+            list(conn.execute(select(Release.version).order_by(Release.version)).scalars()),
+        )
+
+
+def test_second_load_is_a_no_op(loaded: Engine, tabular: Tabular) -> None:
+    before = snapshot(loaded)
+    again = icd10cm.load(loaded, parsed=tabular)
+    assert not again.loaded
+    assert snapshot(loaded) == before
+
+
+def test_force_replaces_the_release(loaded: Engine, tabular: Tabular) -> None:
+    before = snapshot(loaded)
+    with loaded.connect() as conn:
+        stamp = conn.execute(select(Release.loaded_at)).scalar_one()
+    result = icd10cm.load(loaded, parsed=tabular, force=True)
+    assert result.loaded
+    assert snapshot(loaded) == before  # the same rows again, nothing doubled
+    with loaded.connect() as conn:
+        assert conn.execute(select(Release.loaded_at)).scalar_one() > stamp
+
+
+def test_a_failure_midway_leaves_the_database_as_it_was(
+    loaded: Engine, tabular: Tabular, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    before = snapshot(loaded)
+    calls = {"n": 0}
+    real = Resolver.resolve
+
+    def crash_after_a_while(self: Resolver, ref):  # type: ignore[no-untyped-def]
+        calls["n"] += 1
+        if calls["n"] > 5_000:
+            raise RuntimeError("simulated crash during the load")
+        return real(self, ref)
+
+    monkeypatch.setattr(Resolver, "resolve", crash_after_a_while)
+    with pytest.raises(RuntimeError, match="simulated crash"):
+        icd10cm.load(loaded, parsed=tabular, force=True)
+    assert snapshot(loaded) == before
+
+
+def test_a_constraint_violation_rolls_back(loaded: Engine, tabular: Tabular) -> None:
+    before = snapshot(loaded)
+    bad = Tabular(version="2030", nodes=[*tabular.nodes[:100],
+                                         Node(code="A00", display="dup", level="CATEGORY",
+                                              parent=None, billable=True)])
+    with pytest.raises(Exception):  # noqa: B017 - the driver's IntegrityError
+        icd10cm.load(loaded, parsed=bad)
+    assert snapshot(loaded) == before
+
+
+def run_cli(*args: str, db: Path) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "MEDCODE_DATABASE_URL": f"sqlite:///{db}"}
+    return subprocess.run([sys.executable, "-m", "service.cli", *args], capture_output=True,
+                          text=True, env=env, cwd=ROOT, timeout=120)
+
+
+BAD_FILES = {
+    "truncated.xml": lambda real: real[: len(real) // 3],
+    "empty.xml": lambda real: b"",
+    "wrong-root.xml": lambda real: b"<?xml version='1.0'?><ICD10PCS.tabular/>",
+    "no-version.xml": lambda real: b"<ICD10CM.tabular><chapter/></ICD10CM.tabular>",
+    "binary.xml": lambda real: bytes(range(256)) * 10,
+    "index.xml": lambda real: b"<ICD10CM.index><version>2026</version></ICD10CM.index>",
+}
+
+
+@pytest.mark.parametrize("name", sorted(BAD_FILES))
+def test_bad_files_get_one_line_and_change_nothing(tmp_path: Path, name: str) -> None:
+    real = icd10cm.bundled_source().path.read_bytes()
+    bad = tmp_path / name
+    bad.write_bytes(BAD_FILES[name](real))
+    db = tmp_path / "medcode.db"
+    result = run_cli("seed", "icd10cm", "--file", str(bad), db=db)
+    assert result.returncode == 1
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("medcode: "), result.stderr
+    assert "Traceback" not in result.stderr and "nothing was loaded" in lines[0]
+    engine = make_engine(Settings(database_url=f"sqlite:///{db}"))
+    with engine.connect() as conn:
+        assert conn.execute(select(func.count()).select_from(Release)).scalar_one() == 0
+    engine.dispose()
+
+
+def test_missing_file_and_unreachable_database(tmp_path: Path) -> None:
+    missing = run_cli("seed", "icd10cm", "--file", str(tmp_path / "nope.xml"),
+                      db=tmp_path / "m.db")
+    assert missing.returncode == 1 and "no such file" in missing.stderr
+    env = {**os.environ, "MEDCODE_DATABASE_URL": "postgresql://nobody@127.0.0.1:1/none"}
+    down = subprocess.run([sys.executable, "-m", "service.cli", "migrate"], capture_output=True,
+                          text=True, env=env, cwd=ROOT, timeout=60)
+    assert down.returncode == 1
+    assert down.stderr.startswith("medcode: cannot reach the database")
+    assert "Traceback" not in down.stderr
