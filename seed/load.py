@@ -17,6 +17,7 @@ from sqlalchemy import Connection, Engine, delete, func, insert, select, text
 
 from seed.references import parse_references
 from seed.resolve import Resolver
+from seed.search_index import index_release, search_rows, unindex_release
 from seed.tabular import Tabular
 from service.models import (
     Code,
@@ -59,14 +60,7 @@ def delete_release(conn: Connection, release_id: int) -> None:
     """Remove a release and everything hanging from it (inside the caller's transaction)."""
     codes = select(Code.id).where(Code.release_id == release_id).scalar_subquery()
     related = select(RelatedCode.id).where(RelatedCode.code_id.in_(codes)).scalar_subquery()
-    if conn.dialect.name == "sqlite":
-        conn.execute(
-            text(
-                "INSERT INTO search_fts(search_fts, rowid, text) "
-                "SELECT 'delete', id, text FROM search_entry WHERE release_id = :r"
-            ),
-            {"r": release_id},
-        )
+    unindex_release(conn, release_id)
     conn.execute(delete(SearchEntry).where(SearchEntry.release_id == release_id))
     conn.execute(delete(RelatedTarget).where(RelatedTarget.related_id.in_(related)))
     conn.execute(delete(RelatedCode).where(RelatedCode.code_id.in_(codes)))
@@ -156,25 +150,18 @@ def write_release(
             conn.execute(insert(Code), batch)
             tick("Codes", len(batch))
 
-        descriptions, guidelines, search = [], [], []
-        for i, n in enumerate(nodes):
-            cid = ids[i]
+        descriptions, guidelines = [], []
+        for cid, n in zip(ids, nodes, strict=True):
             descriptions.append({"code_id": cid, "kind": "OFFICIAL", "text": n.display, "seq": 0})
-            search.append({"release_id": release_id, "code_id": cid, "kind": "CODE",
-                           "text": f"{n.code} {n.key}" if n.key != n.code else n.code})
-            search.append({"release_id": release_id, "code_id": cid, "kind": "OFFICIAL",
-                           "text": n.display})
-            for s, term in enumerate(n.inclusion_terms, start=1):
-                descriptions.append(
-                    {"code_id": cid, "kind": "INCLUSION_TERM", "text": term, "seq": s}
-                )
-                search.append({"release_id": release_id, "code_id": cid,
-                               "kind": "INCLUSION_TERM", "text": term})
-            for s, (kind, body) in enumerate(n.guidelines):
-                guidelines.append({"code_id": cid, "kind": kind, "text": body, "seq": s})
-                if kind == "INCLUDES":
-                    search.append({"release_id": release_id, "code_id": cid,
-                                   "kind": "INCLUDES", "text": body})
+            descriptions.extend(
+                {"code_id": cid, "kind": "INCLUSION_TERM", "text": term, "seq": s}
+                for s, term in enumerate(n.inclusion_terms, start=1)
+            )
+            guidelines.extend(
+                {"code_id": cid, "kind": kind, "text": body, "seq": s}
+                for s, (kind, body) in enumerate(n.guidelines)
+            )
+        search = search_rows(release_id, ids, nodes)
 
         resolver = Resolver(nodes)
         related, targets = [], []
@@ -206,7 +193,7 @@ def write_release(
                 conn.execute(insert(table), batch)
                 tick(label, len(batch))
 
-        _index_search(conn, release_id)
+        index_release(conn, release_id)
         if conn.dialect.name == "postgresql":
             for table in ("code", "related_code"):
                 conn.execute(text(
@@ -216,17 +203,6 @@ def write_release(
         tick("Search index", 0)
         return LoadResult(release_id, tabular.version, True, len(nodes), tabular.billable_count,
                           len(related), unresolved)
-
-
-def _index_search(conn: Connection, release_id: int) -> None:
-    if conn.dialect.name == "sqlite":
-        conn.execute(
-            text(
-                "INSERT INTO search_fts(rowid, text) "
-                "SELECT id, text FROM search_entry WHERE release_id = :r"
-            ),
-            {"r": release_id},
-        )
 
 
 def planned_units(tabular: Tabular) -> int:
