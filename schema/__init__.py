@@ -6,11 +6,14 @@ import strawberry
 from strawberry.tools import merge_types
 
 from schema.codes.queries import CodeQueries
+from schema.releases.queries import ReleaseQueries
 from schema.search.queries import SearchQueries
 from schema.systems.types import SystemQueries
 from schema.viewer.queries import ViewerMutations, ViewerQueries
 
-Query = merge_types("Query", (SystemQueries, CodeQueries, SearchQueries, ViewerQueries))
+Query = merge_types(
+    "Query", (SystemQueries, CodeQueries, SearchQueries, ReleaseQueries, ViewerQueries)
+)
 Mutation = merge_types("Mutation", (ViewerMutations,))
 
 

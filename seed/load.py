@@ -2,12 +2,18 @@
 
 All or nothing: the release row, its codes, notes and search index are written in a single
 transaction, so a reader (or a crash) never sees half a release. Ids are assigned here rather
-than by the database so that parent links and note targets can be written with plain bulk
-inserts (``executemany``), which is what keeps a full load well under a minute on SQLite.
+than by the database so that parent links and notes can be written with plain bulk inserts
+(``executemany``), which keeps a full load well under a minute on SQLite.
+
+What a code says (title, inclusion terms, notes, the codes its notes name) is stored once per
+distinct content, keyed by its SHA-256 (``code_content``): loading next year's release adds
+content rows only for the codes that changed.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -18,9 +24,10 @@ from sqlalchemy import Connection, Engine, delete, func, insert, select, text
 from seed.references import parse_references
 from seed.resolve import Resolver
 from seed.search_index import index_release, search_rows, unindex_release
-from seed.tabular import Tabular
+from seed.tabular import Node, Tabular
 from service.models import (
     Code,
+    CodeContent,
     CodeSystem,
     Description,
     Guideline,
@@ -43,6 +50,17 @@ class LoadResult:
     billable_count: int
     related_count: int = 0
     unresolved_references: int = 0
+    new_contents: int = 0  # codes whose content no loaded release had
+
+
+@dataclass(slots=True)
+class Reference:
+    """A related-code entry as stored: one reference of one note."""
+
+    kind: str
+    note: str
+    target_code: str | None
+    target_keys: list[str]
 
 
 def _batches(rows: Sequence[dict[str, Any]]) -> Iterator[Sequence[dict[str, Any]]]:
@@ -57,18 +75,20 @@ def find_release(conn: Connection, system_id: str, version: str) -> int | None:
 
 
 def delete_release(conn: Connection, release_id: int) -> None:
-    """Remove a release and everything hanging from it (inside the caller's transaction)."""
-    codes = select(Code.id).where(Code.release_id == release_id).scalar_subquery()
-    related = select(RelatedCode.id).where(RelatedCode.code_id.in_(codes)).scalar_subquery()
+    """Remove a release, and the contents no other release uses (in the caller's transaction)."""
     unindex_release(conn, release_id)
     conn.execute(delete(SearchEntry).where(SearchEntry.release_id == release_id))
-    conn.execute(delete(RelatedTarget).where(RelatedTarget.related_id.in_(related)))
-    conn.execute(delete(RelatedCode).where(RelatedCode.code_id.in_(codes)))
-    conn.execute(delete(Guideline).where(Guideline.code_id.in_(codes)))
-    conn.execute(delete(Description).where(Description.code_id.in_(codes)))
     conn.execute(text("UPDATE code SET parent_id = NULL WHERE release_id = :r"), {"r": release_id})
     conn.execute(delete(Code).where(Code.release_id == release_id))
     conn.execute(delete(Release).where(Release.id == release_id))
+    orphans = select(CodeContent.id).where(
+        ~CodeContent.id.in_(select(Code.content_id).distinct())
+    ).scalar_subquery()
+    related = select(RelatedCode.id).where(RelatedCode.content_id.in_(orphans)).scalar_subquery()
+    conn.execute(delete(RelatedTarget).where(RelatedTarget.related_id.in_(related)))
+    for table in (RelatedCode, Guideline, Description):
+        conn.execute(delete(table).where(table.content_id.in_(orphans)))
+    conn.execute(delete(CodeContent).where(CodeContent.id.in_(orphans)))
 
 
 def _lock(conn: Connection) -> None:
@@ -81,6 +101,75 @@ def _lock(conn: Connection) -> None:
 
 def _next_id(conn: Connection, column: Any) -> int:
     return int(conn.execute(select(func.coalesce(func.max(column), 0))).scalar_one()) + 1
+
+
+def _references(nodes: Sequence[Node]) -> tuple[list[list[Reference]], int]:
+    """Every node's related-code entries, resolved to target keys; and the unresolved count."""
+    resolver = Resolver(nodes)
+    out: list[list[Reference]] = []
+    unresolved = 0
+    for n in nodes:
+        refs: list[Reference] = []
+        for kind, note in n.relations:
+            found = parse_references(note)
+            if not found:
+                refs.append(Reference(kind, note, None, []))
+            for ref in found:
+                keys = [nodes[i].key for i in resolver.resolve(ref)]
+                unresolved += not keys
+                refs.append(Reference(kind, note, ref.text, keys))
+        out.append(refs)
+    return out, unresolved
+
+
+def content_digest(node: Node, refs: Sequence[Reference]) -> str:
+    """SHA-256 of everything a code says; equal digests mean the content can be shared."""
+    payload = [node.key, node.display, node.inclusion_terms, node.guidelines,
+               [(r.kind, r.note, r.target_code, r.target_keys) for r in refs]]
+    return hashlib.sha256(json.dumps(payload, ensure_ascii=False).encode()).hexdigest()
+
+
+def _known_contents(conn: Connection, digests: Sequence[str]) -> dict[str, int]:
+    known: dict[str, int] = {}
+    unique = sorted(set(digests))
+    for i in range(0, len(unique), BATCH):
+        chunk = unique[i : i + BATCH]
+        rows = conn.execute(
+            select(CodeContent.digest, CodeContent.id).where(CodeContent.digest.in_(chunk))
+        )
+        known.update({d: cid for d, cid in rows})
+    return known
+
+
+def _content_rows(
+    conn: Connection, nodes: Sequence[Node], refs: list[list[Reference]], digests: list[str],
+    content_ids: list[int], new: list[int],
+) -> dict[type, list[dict[str, Any]]]:
+    """Rows of the notes tables for the nodes (indices ``new``) whose content is new."""
+    rows: dict[type, list[dict[str, Any]]] = {
+        CodeContent: [], Description: [], Guideline: [], RelatedCode: [], RelatedTarget: []}
+    rid = _next_id(conn, RelatedCode.id)
+    for i in new:
+        n, cid = nodes[i], content_ids[i]
+        rows[CodeContent].append({"id": cid, "digest": digests[i]})
+        rows[Description].append({"content_id": cid, "kind": "OFFICIAL", "text": n.display,
+                                  "seq": 0})
+        rows[Description].extend(
+            {"content_id": cid, "kind": "INCLUSION_TERM", "text": term, "seq": s}
+            for s, term in enumerate(n.inclusion_terms, start=1)
+        )
+        rows[Guideline].extend(
+            {"content_id": cid, "kind": kind, "text": body, "seq": s}
+            for s, (kind, body) in enumerate(n.guidelines)
+        )
+        for seq, ref in enumerate(refs[i]):
+            rows[RelatedCode].append({"id": rid, "content_id": cid, "kind": ref.kind,
+                                      "note": ref.note, "target_code": ref.target_code,
+                                      "seq": seq})
+            rows[RelatedTarget].extend({"related_id": rid, "seq": t, "target_key": key}
+                                       for t, key in enumerate(ref.target_keys))
+            rid += 1
+    return rows
 
 
 def write_release(
@@ -98,6 +187,9 @@ def write_release(
     """Load ``tabular`` as release ``tabular.version`` of ``system_id``; idempotent unless force."""
     tick: Progress = progress or (lambda _d, _n: None)
     nodes = tabular.nodes
+    refs, unresolved = _references(nodes)
+    digests = [content_digest(n, r) for n, r in zip(nodes, refs, strict=True)]
+    tick("Resolving note references", len(nodes))
     with engine.begin() as conn:
         _lock(conn)
         existing = find_release(conn, system_id, tabular.version)
@@ -112,101 +204,69 @@ def write_release(
 
         release_id = conn.execute(
             insert(Release).values(
-                system_id=system_id,
-                version=tabular.version,
-                effective_from=effective_from,
-                effective_to=effective_to,
-                source=source,
-                loaded_at=datetime.now(UTC),
-                code_count=len(nodes),
-                billable_count=tabular.billable_count,
+                system_id=system_id, version=tabular.version, effective_from=effective_from,
+                effective_to=effective_to, source=source, loaded_at=datetime.now(UTC),
+                code_count=len(nodes), billable_count=tabular.billable_count,
             )
         ).inserted_primary_key[0]
 
+        known = _known_contents(conn, digests)
+        next_content = _next_id(conn, CodeContent.id)
+        content_ids: list[int] = []
+        new: list[int] = []
+        for i, d in enumerate(digests):
+            if d not in known:
+                known[d] = next_content
+                next_content += 1
+                new.append(i)
+            content_ids.append(known[d])
+        tables = _content_rows(conn, nodes, refs, digests, content_ids, new)
+
+        for batch in _batches(tables.pop(CodeContent)):
+            conn.execute(insert(CodeContent), batch)
         base = _next_id(conn, Code.id)
         ids = [base + i for i in range(len(nodes))]
-        code_rows = []
-        for i, n in enumerate(nodes):
-            ancestors = []
-            p = n.parent
-            while p is not None:
-                ancestors.append(str(ids[p]))
-                p = nodes[p].parent
-            code_rows.append(
-                {
-                    "id": ids[i],
-                    "release_id": release_id,
-                    "code": n.code,
-                    "key": n.key,
-                    "display": n.display,
-                    "level": n.level,
-                    "billable": n.billable,
-                    "parent_id": None if n.parent is None else ids[n.parent],
-                    "ancestor_ids": ",".join(ancestors),
-                    "sort_order": i,
-                }
-            )
-        for batch in _batches(code_rows):
+        for batch in _batches(_code_rows(nodes, ids, release_id, content_ids)):
             conn.execute(insert(Code), batch)
             tick("Codes", len(batch))
-
-        descriptions, guidelines = [], []
-        for cid, n in zip(ids, nodes, strict=True):
-            descriptions.append({"code_id": cid, "kind": "OFFICIAL", "text": n.display, "seq": 0})
-            descriptions.extend(
-                {"code_id": cid, "kind": "INCLUSION_TERM", "text": term, "seq": s}
-                for s, term in enumerate(n.inclusion_terms, start=1)
-            )
-            guidelines.extend(
-                {"code_id": cid, "kind": kind, "text": body, "seq": s}
-                for s, (kind, body) in enumerate(n.guidelines)
-            )
-        search = search_rows(release_id, ids, nodes)
-
-        resolver = Resolver(nodes)
-        related, targets = [], []
-        rid = _next_id(conn, RelatedCode.id)
-        unresolved = 0
-        for i, n in enumerate(nodes):
-            seq = 0
-            for kind, note in n.relations:
-                refs = parse_references(note) or [None]
-                for ref in refs:
-                    related.append({"id": rid, "code_id": ids[i], "kind": kind, "note": note,
-                                    "target_code": None if ref is None else ref.text, "seq": seq})
-                    if ref is not None:
-                        hits = resolver.resolve(ref)
-                        unresolved += not hits
-                        targets.extend({"related_id": rid, "seq": t, "target_id": ids[h]}
-                                       for t, h in enumerate(hits))
-                    rid += 1
-                    seq += 1
-
-        for table, rows, label in (
-            (Description, descriptions, "Descriptions"),
-            (Guideline, guidelines, "Guidelines"),
-            (RelatedCode, related, "Related codes"),
-            (RelatedTarget, targets, "Related codes"),
-            (SearchEntry, search, "Search index"),
-        ):
+        tables[SearchEntry] = search_rows(release_id, ids, nodes)
+        for table, rows in tables.items():
             for batch in _batches(rows):
                 conn.execute(insert(table), batch)
-                tick(label, len(batch))
-
+                tick(table.__tablename__.replace("_", " ").capitalize(), len(batch))
         index_release(conn, release_id)
         if conn.dialect.name == "postgresql":
-            for table in ("code", "related_code"):
+            for name in ("code", "related_code", "code_content"):
                 conn.execute(text(
-                    f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
-                    f"(SELECT max(id) FROM {table}))"
+                    f"SELECT setval(pg_get_serial_sequence('{name}', 'id'), "
+                    f"(SELECT max(id) FROM {name}))"
                 ))
         tick("Search index", 0)
         return LoadResult(release_id, tabular.version, True, len(nodes), tabular.billable_count,
-                          len(related), unresolved)
+                          sum(len(r) for r in refs), unresolved, len(new))
+
+
+def _code_rows(nodes: Sequence[Node], ids: list[int], release_id: int,
+               content_ids: list[int]) -> list[dict[str, Any]]:
+    rows = []
+    for i, n in enumerate(nodes):
+        ancestors = []
+        p = n.parent
+        while p is not None:
+            ancestors.append(str(ids[p]))
+            p = nodes[p].parent
+        rows.append({
+            "id": ids[i], "release_id": release_id, "code": n.code, "key": n.key,
+            "display": n.display, "level": n.level, "billable": n.billable,
+            "parent_id": None if n.parent is None else ids[n.parent],
+            "ancestor_ids": ",".join(ancestors), "sort_order": i, "content_id": content_ids[i],
+        })
+    return rows
 
 
 def planned_units(tabular: Tabular) -> int:
     """Rows the load writes, for the progress bar's total (an estimate for notes)."""
     nodes = tabular.nodes
     terms = sum(len(n.inclusion_terms) for n in nodes)
-    return len(nodes) * 4 + terms * 2 + sum(len(n.guidelines) + len(n.relations) for n in nodes)
+    notes = sum(len(n.guidelines) + 2 * len(n.relations) for n in nodes)
+    return len(nodes) * 5 + terms * 2 + notes

@@ -9,20 +9,9 @@ from typing import Any
 from sqlalchemy import Connection, Engine, select
 from strawberry.fastapi import BaseContext
 
-from schema.codes.loaders import CodeLoaders
 from service.models import Release
+from service.releases import ReleaseRow
 from service.settings import Settings
-
-
-@dataclass(frozen=True, slots=True)
-class ReleaseRow:
-    id: int
-    system_id: str
-    version: str
-    effective_from: date
-    effective_to: date | None
-    code_count: int
-    billable_count: int
 
 
 @dataclass(slots=True)
@@ -46,6 +35,8 @@ class Context(BaseContext):
         self.viewer = viewer or Viewer()
         self._conn: Connection | None = None
         self._releases: list[ReleaseRow] | None = None
+        from schema.codes.loaders import CodeLoaders  # schema imports this module
+
         self.loaders = CodeLoaders(self.conn)
         self.extensions: dict[str, Any] = {}
 

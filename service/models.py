@@ -1,9 +1,14 @@
 """SQLModel tables: code systems, releases, codes and their notes, API keys and quota counters.
 
-Every code row belongs to one release, so several releases (next year's ICD-10-CM, HCPCS, CPT)
-live side by side. The hierarchy is stored twice on purpose: ``parent_id`` for children, and
-``ancestor_ids`` (nearest first, comma-separated) so that the ancestors of any batch of codes,
-and the notes they inherit, come back in one statement.
+Every code row belongs to one release, so several releases (each ICD-10-CM fiscal year, HCPCS,
+CPT) live side by side. What a code says (title, inclusion terms, notes and the codes they name)
+is a ``code_content`` row shared by every release in which the code says exactly the same: a code
+unchanged over ten years costs ten small ``code`` rows and one copy of its notes. Note targets are
+stored as code keys and resolved in the release of the code asking.
+
+The hierarchy is stored twice on purpose: ``parent_id`` for children, and ``ancestor_ids``
+(nearest first, comma-separated) so that the ancestors of any batch of codes, and the notes they
+inherit, come back in one statement.
 """
 
 from __future__ import annotations
@@ -38,6 +43,14 @@ class Release(SQLModel, table=True):
     billable_count: int = 0
 
 
+class CodeContent(SQLModel, table=True):
+    """What a code says, identified by the SHA-256 of it; shared across releases."""
+
+    __tablename__ = "code_content"
+    id: int | None = Field(default=None, primary_key=True)
+    digest: str = Field(max_length=64, unique=True)
+
+
 class Code(SQLModel, table=True):
     """One item of the tabular: chapter, block, category, subcategory or code."""
 
@@ -56,6 +69,7 @@ class Code(SQLModel, table=True):
     parent_id: int | None = Field(default=None, foreign_key="code.id", index=True)
     ancestor_ids: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
     sort_order: int
+    content_id: int = Field(foreign_key="code_content.id", index=True)
 
 
 class Description(SQLModel, table=True):
@@ -63,7 +77,7 @@ class Description(SQLModel, table=True):
 
     __tablename__ = "description"
     id: int | None = Field(default=None, primary_key=True)
-    code_id: int = Field(foreign_key="code.id", index=True)
+    content_id: int = Field(foreign_key="code_content.id", index=True)
     kind: str = Field(max_length=20)
     text: str = Field(sa_column=Column(Text, nullable=False))
     seq: int
@@ -75,7 +89,7 @@ class RelatedCode(SQLModel, table=True):
 
     __tablename__ = "related_code"
     id: int | None = Field(default=None, primary_key=True)
-    code_id: int = Field(foreign_key="code.id", index=True)
+    content_id: int = Field(foreign_key="code_content.id", index=True)
     kind: str = Field(max_length=24)
     note: str = Field(sa_column=Column(Text, nullable=False))
     target_code: str | None = Field(default=None, max_length=120)
@@ -83,12 +97,12 @@ class RelatedCode(SQLModel, table=True):
 
 
 class RelatedTarget(SQLModel, table=True):
-    """A code that a related-code reference denotes (a range resolves to several)."""
+    """A code that a related-code reference denotes (a range resolves to several), by key."""
 
     __tablename__ = "related_target"
     related_id: int = Field(foreign_key="related_code.id", primary_key=True)
     seq: int = Field(primary_key=True)
-    target_id: int = Field(foreign_key="code.id", index=True)
+    target_key: str = Field(max_length=16, index=True)
 
 
 class Guideline(SQLModel, table=True):
@@ -96,7 +110,7 @@ class Guideline(SQLModel, table=True):
 
     __tablename__ = "guideline"
     id: int | None = Field(default=None, primary_key=True)
-    code_id: int = Field(foreign_key="code.id", index=True)
+    content_id: int = Field(foreign_key="code_content.id", index=True)
     kind: str = Field(max_length=20)
     text: str = Field(sa_column=Column(Text, nullable=False))
     seq: int

@@ -33,6 +33,12 @@ def upgrade() -> None:
     sa.UniqueConstraint('email'),
     sa.UniqueConstraint('key_hash')
     )
+    op.create_table('code_content',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('digest', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('digest')
+    )
     op.create_table('code_system',
     sa.Column('id', sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
     sa.Column('name', sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False),
@@ -44,6 +50,43 @@ def upgrade() -> None:
     sa.Column('used', sa.Integer(), nullable=False),
     sa.PrimaryKeyConstraint('subject', 'window_start')
     )
+    op.create_table('description',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('content_id', sa.Integer(), nullable=False),
+    sa.Column('kind', sqlmodel.sql.sqltypes.AutoString(length=20), nullable=False),
+    sa.Column('text', sa.Text(), nullable=False),
+    sa.Column('seq', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['content_id'], ['code_content.id'], ),
+    sa.PrimaryKeyConstraint('id')
+    )
+    with op.batch_alter_table('description', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_description_content_id'), ['content_id'], unique=False)
+
+    op.create_table('guideline',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('content_id', sa.Integer(), nullable=False),
+    sa.Column('kind', sqlmodel.sql.sqltypes.AutoString(length=20), nullable=False),
+    sa.Column('text', sa.Text(), nullable=False),
+    sa.Column('seq', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['content_id'], ['code_content.id'], ),
+    sa.PrimaryKeyConstraint('id')
+    )
+    with op.batch_alter_table('guideline', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_guideline_content_id'), ['content_id'], unique=False)
+
+    op.create_table('related_code',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('content_id', sa.Integer(), nullable=False),
+    sa.Column('kind', sqlmodel.sql.sqltypes.AutoString(length=24), nullable=False),
+    sa.Column('note', sa.Text(), nullable=False),
+    sa.Column('target_code', sqlmodel.sql.sqltypes.AutoString(length=120), nullable=True),
+    sa.Column('seq', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['content_id'], ['code_content.id'], ),
+    sa.PrimaryKeyConstraint('id')
+    )
+    with op.batch_alter_table('related_code', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_related_code_content_id'), ['content_id'], unique=False)
+
     op.create_table('release',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('system_id', sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
@@ -69,51 +112,27 @@ def upgrade() -> None:
     sa.Column('parent_id', sa.Integer(), nullable=True),
     sa.Column('ancestor_ids', sa.Text(), nullable=False),
     sa.Column('sort_order', sa.Integer(), nullable=False),
+    sa.Column('content_id', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['content_id'], ['code_content.id'], ),
     sa.ForeignKeyConstraint(['parent_id'], ['code.id'], ),
     sa.ForeignKeyConstraint(['release_id'], ['release.id'], ),
     sa.PrimaryKeyConstraint('id'),
     sa.UniqueConstraint('release_id', 'key')
     )
     with op.batch_alter_table('code', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_code_content_id'), ['content_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_code_parent_id'), ['parent_id'], unique=False)
         batch_op.create_index('ix_code_release_sort', ['release_id', 'sort_order'], unique=False)
 
-    op.create_table('description',
-    sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('code_id', sa.Integer(), nullable=False),
-    sa.Column('kind', sqlmodel.sql.sqltypes.AutoString(length=20), nullable=False),
-    sa.Column('text', sa.Text(), nullable=False),
+    op.create_table('related_target',
+    sa.Column('related_id', sa.Integer(), nullable=False),
     sa.Column('seq', sa.Integer(), nullable=False),
-    sa.ForeignKeyConstraint(['code_id'], ['code.id'], ),
-    sa.PrimaryKeyConstraint('id')
+    sa.Column('target_key', sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
+    sa.ForeignKeyConstraint(['related_id'], ['related_code.id'], ),
+    sa.PrimaryKeyConstraint('related_id', 'seq')
     )
-    with op.batch_alter_table('description', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_description_code_id'), ['code_id'], unique=False)
-
-    op.create_table('guideline',
-    sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('code_id', sa.Integer(), nullable=False),
-    sa.Column('kind', sqlmodel.sql.sqltypes.AutoString(length=20), nullable=False),
-    sa.Column('text', sa.Text(), nullable=False),
-    sa.Column('seq', sa.Integer(), nullable=False),
-    sa.ForeignKeyConstraint(['code_id'], ['code.id'], ),
-    sa.PrimaryKeyConstraint('id')
-    )
-    with op.batch_alter_table('guideline', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_guideline_code_id'), ['code_id'], unique=False)
-
-    op.create_table('related_code',
-    sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('code_id', sa.Integer(), nullable=False),
-    sa.Column('kind', sqlmodel.sql.sqltypes.AutoString(length=24), nullable=False),
-    sa.Column('note', sa.Text(), nullable=False),
-    sa.Column('target_code', sqlmodel.sql.sqltypes.AutoString(length=120), nullable=True),
-    sa.Column('seq', sa.Integer(), nullable=False),
-    sa.ForeignKeyConstraint(['code_id'], ['code.id'], ),
-    sa.PrimaryKeyConstraint('id')
-    )
-    with op.batch_alter_table('related_code', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_related_code_code_id'), ['code_id'], unique=False)
+    with op.batch_alter_table('related_target', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_related_target_target_key'), ['target_key'], unique=False)
 
     op.create_table('search_entry',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -128,17 +147,6 @@ def upgrade() -> None:
     with op.batch_alter_table('search_entry', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_search_entry_code_id'), ['code_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_search_entry_release_id'), ['release_id'], unique=False)
-
-    op.create_table('related_target',
-    sa.Column('related_id', sa.Integer(), nullable=False),
-    sa.Column('seq', sa.Integer(), nullable=False),
-    sa.Column('target_id', sa.Integer(), nullable=False),
-    sa.ForeignKeyConstraint(['related_id'], ['related_code.id'], ),
-    sa.ForeignKeyConstraint(['target_id'], ['code.id'], ),
-    sa.PrimaryKeyConstraint('related_id', 'seq')
-    )
-    with op.batch_alter_table('related_target', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_related_target_target_id'), ['target_id'], unique=False)
 
     # ### end Alembic commands ###
     _create_search_index()
@@ -167,34 +175,36 @@ def downgrade() -> None:
     if op.get_bind().dialect.name == "sqlite":
         op.execute("DROP TABLE IF EXISTS search_fts")
     # ### commands auto generated by Alembic - please adjust! ###
-    with op.batch_alter_table('related_target', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_related_target_target_id'))
-
-    op.drop_table('related_target')
     with op.batch_alter_table('search_entry', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_search_entry_release_id'))
         batch_op.drop_index(batch_op.f('ix_search_entry_code_id'))
 
     op.drop_table('search_entry')
-    with op.batch_alter_table('related_code', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_related_code_code_id'))
+    with op.batch_alter_table('related_target', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_related_target_target_key'))
 
-    op.drop_table('related_code')
-    with op.batch_alter_table('guideline', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_guideline_code_id'))
-
-    op.drop_table('guideline')
-    with op.batch_alter_table('description', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_description_code_id'))
-
-    op.drop_table('description')
+    op.drop_table('related_target')
     with op.batch_alter_table('code', schema=None) as batch_op:
         batch_op.drop_index('ix_code_release_sort')
         batch_op.drop_index(batch_op.f('ix_code_parent_id'))
+        batch_op.drop_index(batch_op.f('ix_code_content_id'))
 
     op.drop_table('code')
     op.drop_table('release')
+    with op.batch_alter_table('related_code', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_related_code_content_id'))
+
+    op.drop_table('related_code')
+    with op.batch_alter_table('guideline', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_guideline_content_id'))
+
+    op.drop_table('guideline')
+    with op.batch_alter_table('description', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_description_content_id'))
+
+    op.drop_table('description')
     op.drop_table('quota_counter')
     op.drop_table('code_system')
+    op.drop_table('code_content')
     op.drop_table('api_key')
     # ### end Alembic commands ###

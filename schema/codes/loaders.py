@@ -33,11 +33,12 @@ class CodeRow:
     parent_id: int | None
     ancestor_ids: tuple[int, ...]  # nearest first
     sort_order: int
+    content_id: int
 
 
 @dataclass(frozen=True, slots=True)
 class DescriptionRow:
-    code_id: int
+    content_id: int
     kind: str
     text: str
 
@@ -45,7 +46,7 @@ class DescriptionRow:
 @dataclass(frozen=True, slots=True)
 class RelatedRow:
     id: int
-    code_id: int
+    content_id: int
     kind: str
     note: str
     target_code: str | None
@@ -53,20 +54,20 @@ class RelatedRow:
 
 @dataclass(frozen=True, slots=True)
 class GuidelineRow:
-    code_id: int
+    content_id: int
     kind: str
     text: str
 
 
 CODE_COLUMNS = (
     Code.id, Code.release_id, Code.code, Code.display, Code.level, Code.billable,
-    Code.parent_id, Code.ancestor_ids, Code.sort_order,
+    Code.parent_id, Code.ancestor_ids, Code.sort_order, Code.content_id,
 )
 
 
 def code_row(r: Sequence[Any]) -> CodeRow:
     anc = tuple(int(x) for x in r[7].split(",")) if r[7] else ()
-    return CodeRow(r[0], r[1], r[2], r[3], r[4], bool(r[5]), r[6], anc, r[8])
+    return CodeRow(r[0], r[1], r[2], r[3], r[4], bool(r[5]), r[6], anc, r[8], r[9])
 
 
 def _grouped(keys: Sequence[K], rows: Iterable[tuple[K, T]]) -> list[list[T]]:
@@ -84,10 +85,12 @@ class CodeLoaders:
         self.code_by_id = DataLoader(self._codes_by_id)
         self.code_by_key = DataLoader(self._codes_by_key)
         self.children_by_id = DataLoader(self._children)
-        self.descriptions_by_code = DataLoader(self._descriptions)
-        self.related_by_code = DataLoader(self._related)
+        # Notes are keyed by content (shared across releases); targets by (release, reference),
+        # since a reference names codes by key and answers in the release of the code asking.
+        self.descriptions_by_content = DataLoader(self._descriptions)
+        self.related_by_content = DataLoader(self._related)
         self.targets_by_related = DataLoader(self._targets)
-        self.guidelines_by_code = DataLoader(self._guidelines)
+        self.guidelines_by_content = DataLoader(self._guidelines)
 
     async def _codes_by_id(self, ids: Sequence[int]) -> list[CodeRow | None]:
         rows = self._conn().execute(select(*CODE_COLUMNS).where(Code.id.in_(ids)))
@@ -108,7 +111,7 @@ class CodeLoaders:
             )
             for r in conn.execute(stmt):
                 row = code_row(r)
-                found[(release_id, r[9])] = row
+                found[(release_id, r[10])] = row
                 self.code_by_id.prime(row.id, row)
         return [found.get(k) for k in keys]
 
@@ -121,34 +124,45 @@ class CodeLoaders:
 
     async def _descriptions(self, ids: Sequence[int]) -> list[list[DescriptionRow]]:
         stmt = (
-            select(Description.code_id, Description.kind, Description.text)
-            .where(Description.code_id.in_(ids))
-            .order_by(Description.code_id, Description.seq)
+            select(Description.content_id, Description.kind, Description.text)
+            .where(Description.content_id.in_(ids))
+            .order_by(Description.content_id, Description.seq)
         )
         return _grouped(ids, ((r[0], DescriptionRow(*r)) for r in self._conn().execute(stmt)))
 
     async def _related(self, ids: Sequence[int]) -> list[list[RelatedRow]]:
         stmt = (
-            select(RelatedCode.id, RelatedCode.code_id, RelatedCode.kind, RelatedCode.note,
+            select(RelatedCode.id, RelatedCode.content_id, RelatedCode.kind, RelatedCode.note,
                    RelatedCode.target_code)
-            .where(RelatedCode.code_id.in_(ids))
-            .order_by(RelatedCode.code_id, RelatedCode.seq)
+            .where(RelatedCode.content_id.in_(ids))
+            .order_by(RelatedCode.content_id, RelatedCode.seq)
         )
         return _grouped(ids, ((r[1], RelatedRow(*r)) for r in self._conn().execute(stmt)))
 
-    async def _targets(self, ids: Sequence[int]) -> list[list[CodeRow]]:
-        stmt = (
-            select(RelatedTarget.related_id, *CODE_COLUMNS)
-            .join(Code, Code.id == RelatedTarget.target_id)
-            .where(RelatedTarget.related_id.in_(ids))
-            .order_by(RelatedTarget.related_id, RelatedTarget.seq)
-        )
-        return _grouped(ids, ((r[0], code_row(r[1:])) for r in self._conn().execute(stmt)))
+    async def _targets(self, keys: Sequence[tuple[int, int]]) -> list[list[CodeRow]]:
+        by_release: dict[int, list[int]] = defaultdict(list)
+        for release_id, related_id in keys:
+            by_release[release_id].append(related_id)
+        found: list[tuple[tuple[int, int], CodeRow]] = []
+        conn = self._conn()
+        for release_id, related_ids in by_release.items():
+            stmt = (
+                select(RelatedTarget.related_id, *CODE_COLUMNS)
+                .join(Code, (Code.key == RelatedTarget.target_key)
+                      & (Code.release_id == release_id))
+                .where(RelatedTarget.related_id.in_(related_ids))
+                .order_by(RelatedTarget.related_id, RelatedTarget.seq)
+            )
+            for r in conn.execute(stmt):
+                row = code_row(r[1:])
+                self.code_by_id.prime(row.id, row)
+                found.append(((release_id, r[0]), row))
+        return _grouped(keys, found)
 
     async def _guidelines(self, ids: Sequence[int]) -> list[list[GuidelineRow]]:
         stmt = (
-            select(Guideline.code_id, Guideline.kind, Guideline.text)
-            .where(Guideline.code_id.in_(ids))
-            .order_by(Guideline.code_id, Guideline.seq)
+            select(Guideline.content_id, Guideline.kind, Guideline.text)
+            .where(Guideline.content_id.in_(ids))
+            .order_by(Guideline.content_id, Guideline.seq)
         )
         return _grouped(ids, ((r[0], GuidelineRow(*r)) for r in self._conn().execute(stmt)))

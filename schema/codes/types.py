@@ -52,11 +52,13 @@ class RelatedCode:
         "every code below it)."
     )
     _id: strawberry.Private[int]
+    _release_id: strawberry.Private[int]
 
     @strawberry.field(description="The codes the reference denotes, each at its highest level "
-                      "(`A00-B99` is chapter 1; `E08.-` is category E08 and all below it).")
+                      "(`A00-B99` is chapter 1; `E08.-` is category E08 and all below it), in "
+                      "the release of the code asking.")
     async def targets(self, info: Info) -> list[Code]:
-        rows = await _ctx(info).loaders.targets_by_related.load(self._id)
+        rows = await _ctx(info).loaders.targets_by_related.load((self._release_id, self._id))
         return [Code.from_row(r) for r in rows]
 
 
@@ -108,7 +110,7 @@ class Code:
 
     @strawberry.field(description="The official title and each inclusion term.")
     async def descriptions(self, info: Info) -> list[Description]:
-        rows = await _ctx(info).loaders.descriptions_by_code.load(self._row.id)
+        rows = await _ctx(info).loaders.descriptions_by_content.load(self._row.content_id)
         return [Description(kind=DescriptionKind(r.kind), text=r.text) for r in rows]
 
     @strawberry.field(description="The item one level up; null for a chapter.")
@@ -139,7 +141,8 @@ class Code:
     ) -> list[RelatedCode] | None:
         _require_key(info)
         owners = await self._owners(info, inherited)
-        loaded = await _ctx(info).loaders.related_by_code.load_many([o.id for o in owners])
+        loaded = await _ctx(info).loaders.related_by_content.load_many(
+            [o.content_id for o in owners])
         wanted = {k.value for k in kinds} if kinds else None
         return [
             _related(r, owner, owner.id != self._row.id)
@@ -154,7 +157,8 @@ class Code:
     async def guidelines(self, info: Info, inherited: bool = True) -> list[Guideline] | None:
         _require_key(info)
         owners = await self._owners(info, inherited)
-        loaded = await _ctx(info).loaders.guidelines_by_code.load_many([o.id for o in owners])
+        loaded = await _ctx(info).loaders.guidelines_by_content.load_many(
+            [o.content_id for o in owners])
         out: list[Guideline] = []
         seventh_found = False
         for owner, rows in zip(owners, loaded, strict=True):
@@ -177,7 +181,7 @@ class Code:
 def _related(row: RelatedRow, owner: CodeRow, inherited: bool) -> RelatedCode:
     return RelatedCode(
         kind=RelationKind(row.kind), note=row.note, target_code=row.target_code,
-        source_code=owner.code, inherited=inherited, _id=row.id,
+        source_code=owner.code, inherited=inherited, _id=row.id, _release_id=owner.release_id,
     )
 
 

@@ -8,7 +8,7 @@ import strawberry
 from strawberry.types import Info
 
 from schema.enums import CodeSystemId
-from service.context import ReleaseRow
+from service.releases import ReleaseRow
 
 SYSTEM_NAMES = {"ICD10CM": "ICD-10-CM"}
 

@@ -33,8 +33,8 @@ def test_code_systems_report_the_cms_count(client: TestClient) -> None:
     [system] = body["data"]["codeSystems"]
     assert system["id"] == "ICD10CM" and system["version"] == "2026"
     assert system["billableCount"] == 74_719
-    assert system["releases"] == [{"version": "2026", "effectiveFrom": "2025-10-01",
-                                   "effectiveTo": "2026-09-30", "billableCount": 74_719}]
+    assert system["releases"][0] == {"version": "2026", "effectiveFrom": "2025-10-01",
+                                     "effectiveTo": "2026-09-30", "billableCount": 74_719}
 
 
 @pytest.mark.parametrize("raw", ["E11.9", "e119", "E119", " e11.9 ", "e11.9"])
@@ -110,7 +110,7 @@ def test_note_lists_give_one_entry_per_reference(client: TestClient,
 
 
 def test_kinds_filter(client: TestClient, partner: dict[str, str]) -> None:
-    body = gql(client, '{ code(system: ICD10CM, code: "E11.9") { related(kinds: [EXCLUDES2]) '
+    body = gql(client, '{ code(system: ICD10CM, code: "J44.9") { related(kinds: [EXCLUDES2]) '
                        "{ kind } } }", headers=partner)
     kinds = {r["kind"] for r in body["data"]["code"]["related"]}
     assert kinds == {"EXCLUDES2"}

@@ -127,7 +127,8 @@ def test_notes_are_attached_as_written(by_code: dict[str, Node]) -> None:
         e11.relations or any(k == "USE_ADDITIONAL_CODE" for k, _ in e11.relations)
     assert ("INCLUDES", "traumatic brain injury") in by_code["S06"].guidelines
     assert "Classical cholera" in by_code["A00.0"].inclusion_terms
-    assert any(k == "SEVENTH_CHARACTER" and t.startswith("A:") for k, t in by_code["S52"].guidelines)
+    assert any(k == "SEVENTH_CHARACTER" and t.startswith("A:")
+               for k, t in by_code["S52"].guidelines)
     assert by_code["I10"].guidelines and any("high blood pressure" in t
                                               for _, t in by_code["I10"].guidelines)
 

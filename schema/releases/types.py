@@ -1,0 +1,30 @@
+"""Changes between releases."""
+
+from __future__ import annotations
+
+import strawberry
+
+from schema.codes.types import Code
+
+
+@strawberry.type(description="A billable code whose title changed between two releases.")
+class Revision:
+    code: str
+    before: str = strawberry.field(description="The title in the older release.")
+    after: str = strawberry.field(description="The title in the newer release.")
+
+
+@strawberry.type(description="What changed between two releases, as CMS counts it in the "
+                 "addenda: added and deleted billable codes, and retitled ones.")
+class ReleaseChanges:
+    from_: str = strawberry.field(name="from", description="The older release's version.")
+    to: str = strawberry.field(description="The newer release's version.")
+    added: list[Code] = strawberry.field(description="Billable in `to` and not billable in "
+                                         "`from`: new, or a former header now billable.")
+    deleted: list[Code] = strawberry.field(description="Billable in `from` and not in `to`: "
+                                           "gone, or expanded into new children (as E72.53).")
+    revised: list[Revision] = strawberry.field(description="Billable in both, with a changed "
+                                               "title.")
+    added_count: int
+    deleted_count: int
+    revised_count: int
