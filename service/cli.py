@@ -7,6 +7,7 @@ that says what to do, and a non-zero exit status; never a traceback.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -133,6 +134,43 @@ def cmd_keys(args: argparse.Namespace, settings: Settings) -> None:
         print(f"Revoked key {args.key_id}.")
 
 
+def cmd_changes(args: argparse.Namespace, settings: Settings) -> None:
+    import csv
+
+    from schema.releases.changes import compute_changes
+    from service.models import Release
+
+    engine = _engine(settings)
+    _migrate(engine)
+    with engine.connect() as conn:
+        versions = dict(conn.execute(
+            select(Release.version, Release.id).where(Release.system_id == args.system)
+        ).all())
+        for wanted in (args.from_version, args.to_version):
+            if wanted not in versions:
+                loaded = ", ".join(sorted(versions)) or "none"
+                raise UserError(f"no {args.system} release {wanted!r} is loaded (loaded: "
+                                f"{loaded}); load it with `medcode seed icd10cm --file PATH`")
+        cs = compute_changes(conn, from_release=versions[args.from_version],
+                             to_release=versions[args.to_version])
+    rows = ([("added", r.code, "", r.display) for r in cs.added]
+            + [("deleted", r.code, r.display, "") for r in cs.deleted]
+            + [("revised", r.code.code, r.before, r.after) for r in cs.revised])
+    if args.csv:
+        writer = csv.writer(sys.stdout)
+        writer.writerow(["change", "code", "before", "after"])
+        writer.writerows(rows)
+        return
+    print(f"{args.system} {args.from_version} -> {args.to_version}: {len(cs.added)} added, "
+          f"{len(cs.deleted)} deleted, {len(cs.revised)} revised")
+    print(f"{'CHANGE':<8} {'CODE':<9} TITLE")
+    for change, code, before, after in rows:
+        if change == "revised":
+            print(f"{change:<8} {code:<9} {before}\n{'':<18}-> {after}")
+        else:
+            print(f"{change:<8} {code:<9} {before or after}")
+
+
 def _ts(value: object) -> str:
     return "-" if value is None else str(value)[:19]
 
@@ -156,6 +194,13 @@ def build_parser() -> argparse.ArgumentParser:
     icd.add_argument("--force", action="store_true", help="reload in one transaction")
     icd.add_argument("--file", type=Path, help="an official ICD-10-CM tabular XML")
     icd.set_defaults(func=cmd_seed)
+
+    changes = sub.add_parser("changes", help="what changed between two releases")
+    changes.add_argument("from_version", metavar="FROM", help="older release, e.g. 2025")
+    changes.add_argument("to_version", metavar="TO", help="newer release, e.g. 2026")
+    changes.add_argument("--system", default="ICD10CM")
+    changes.add_argument("--csv", action="store_true", help="print CSV instead of a table")
+    changes.set_defaults(func=cmd_changes)
 
     keys = sub.add_parser("keys", help="manage API keys")
     keys_sub = keys.add_subparsers(dest="keys_command", required=True)
@@ -182,6 +227,9 @@ def main(argv: Sequence[str] | None = None) -> None:
              "server is running")
     except KeyboardInterrupt:
         fail("interrupted; nothing half-loaded was kept", 130)
+    except BrokenPipeError:  # `medcode changes 2025 2026 | head`
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        raise SystemExit(0) from None
 
 
 if __name__ == "__main__":

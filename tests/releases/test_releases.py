@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import csv
+import io
+import os
+import subprocess
+import sys
 from typing import Any
 
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, func, select
 
 from service.models import Code, CodeContent
+from service.settings import Settings
 from tests.conftest import gql
 
 
@@ -88,3 +94,22 @@ def test_unknown_release_in_changes(fy2025: Engine, client: TestClient) -> None:
     body = gql(client, '{ changes(system: ICD10CM, from: "1999", to: "2026") { addedCount } }')
     assert body["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
     assert "2025, 2026" in body["errors"][0]["message"]
+
+
+def test_changes_command_prints_a_table_and_csv(fy2025: Engine, settings: Settings) -> None:
+    env = {**os.environ, "MEDCODE_DATABASE_URL": settings.database_url}
+
+    def run(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([sys.executable, "-m", "service.cli", "changes", *args],
+                              capture_output=True, text=True, env=env, timeout=120)
+
+    table = run("2025", "2026")
+    assert table.returncode == 0, table.stderr
+    assert table.stdout.splitlines()[0] == "ICD10CM 2025 -> 2026: 487 added, 28 deleted, 38 revised"
+    rows = list(csv.reader(io.StringIO(run("2025", "2026", "--csv").stdout)))
+    assert rows[0] == ["change", "code", "before", "after"]
+    assert len(rows) == 1 + 487 + 28 + 38
+    assert ["revised", "P09.6", "Abnormal findings on neonatal screening for neonatal hearing "
+            "loss", "Abnormal findings on neonatal hearing screening"] in rows
+    missing = run("2019", "2026")
+    assert missing.returncode == 1 and missing.stderr.startswith("medcode: no ICD10CM release")
