@@ -12,38 +12,86 @@ kept, so nothing is lost.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from seed.references import Reference
 from seed.tabular import Node, lookup_key
 
 _ORDINALS = {
-    "fourth": 4, "4th": 4, "fifth": 5, "5th": 5, "sixth": 6, "6th": 6,
+    "fourth": 4, "4th": 4, "fifth": 5, "5th": 5, "sixth": 6, "six": 6, "6th": 6,
     "seventh": 7, "7th": 7,
 }
-_QUALIFIER = re.compile(
-    r"with\s+(?P<pos>(?:(?:fourth|fifth|sixth|seventh|[4-7]th)(?:\s+or\s+|\s*,\s*|\s+and\s+)?)+)"
-    r"\s*characters?\s+(?-i:(?P<chars>[0-9A-Z](?:\s*-\s*[0-9A-Z])?))\b",
+_ORD = r"(?:fourth|fifth|sixth|six|seventh|[4-7]th)"
+_POSITIONAL = re.compile(
+    rf"with\s+(?:a\s+)?(?P<pos>{_ORD}(?:(?:\s+or\s+|\s*,\s*|\s+and\s+|\s+to\s+){_ORD})*)"
+    r"[\s-]*characters?\s+(?:of\s+)?(?-i:(?P<chars>\.?[0-9A-Z]+(?:\s*(?:-|through|or|,)\s*"
+    r"[0-9A-Z]+)*))\b",
     re.IGNORECASE,
 )
+_SUFFIXES = re.compile(r"^with\s+(?:final\s+characters?\s+)?(?P<list>[.\-][0-9A-Z].*)$",
+                       re.IGNORECASE)
+_FINAL = re.compile(r"^with\s+final\s+characters?\s+(?P<tail>[0-9A-Z]+)$", re.IGNORECASE)
+
+KeyFilter = Callable[[str], bool]
 
 
-def qualifier_filter(qualifier: str | None) -> tuple[set[int], set[str]] | None:
-    """``with fifth or sixth character 1-4`` -> ({5, 6}, {'1','2','3','4'}); None if unreadable."""
+def _char_set(spec: str) -> set[str]:
+    """``1-4 or 6`` -> {1, 2, 3, 4, 6}; ``1 through 9``; ``B or C``."""
+    out: set[str] = set()
+    for part in re.split(r"\s*(?:,|\bor\b)\s*", spec.replace(".", "")):
+        bounds = re.split(r"\s*(?:-|through)\s*", part.strip())
+        if len(bounds) == 2 and all(len(b) == 1 for b in bounds):
+            out |= {chr(c) for c in range(ord(bounds[0]), ord(bounds[1]) + 1)}
+        elif len(bounds) == 2 and all(b.isdigit() and len(b) == len(bounds[0]) for b in bounds):
+            width = len(bounds[0])
+            out |= {str(n).zfill(width) for n in range(int(bounds[0]), int(bounds[1]) + 1)}
+        elif part.strip():
+            out.add(part.strip())
+    return out
+
+
+def qualifier_filter(qualifier: str | None) -> KeyFilter | None:
+    """A test on lookup keys for a reference's ``with ...`` qualifier; None if it names no
+    characters (``with ketoacidosis``), in which case the plain range applies.
+
+    ``with fifth or sixth character 1-4``: the 5th or 6th character is 1..4;
+    ``with fifth to sixth characters 51``: characters 5-6 are "51";
+    ``with .17, .27, .97`` / ``with final characters .00 or .01``: the part after the dot is one
+    of these (``.62-``: starts with 62); ``with final characters -23``: the code ends in 23.
+    """
     if not qualifier:
         return None
-    m = _QUALIFIER.search(qualifier)
-    if not m:
-        return None
-    positions = {_ORDINALS[w.lower()] for w in re.findall(r"\w+", m.group("pos"))
-                 if w.lower() in _ORDINALS}
-    spec = m.group("chars").replace(" ", "").upper()
-    if "-" in spec:
-        lo, hi = spec.split("-")
-        chars = {chr(c) for c in range(ord(lo), ord(hi) + 1)}
-    else:
-        chars = {spec}
-    return positions, chars
+    q = " ".join(qualifier.split())
+    m = _POSITIONAL.search(q)
+    if m:
+        positions = sorted({_ORDINALS[w.lower()] for w in re.findall(r"\w+", m.group("pos"))
+                            if w.lower() in _ORDINALS})
+        chars = _char_set(m.group("chars"))
+        if " to " in m.group("pos").lower() and len(positions) == 2:
+            lo, hi = positions
+            return lambda key: key[lo - 1 : hi] in chars
+        single = {c for c in chars if len(c) == 1}
+        return lambda key: any(len(key) >= p and key[p - 1] in single for p in positions)
+    m = _FINAL.match(q)
+    if m:
+        tail = m.group("tail")
+        return lambda key: key.endswith(tail)
+    m = _SUFFIXES.match(q)
+    if m:
+        items = [i for i in re.split(r"[\s,]+|\bor\b", m.group("list")) if i]
+        if all(i.startswith("-") for i in items):
+            tails = tuple(i[1:] for i in items)
+            return lambda key: key.endswith(tails)
+        exact, prefixes = set(), []
+        for item in items:
+            for piece in _char_set(item) if re.search(r"\d-\.", item) else {item}:
+                body = piece.strip(".")
+                if body.endswith("-"):
+                    prefixes.append(body[:-1])
+                elif body:
+                    exact.add(body)
+        return lambda key: key[3:] in exact or key[3:].startswith(tuple(prefixes) or ("\0",))
+    return None
 
 
 class Resolver:
@@ -104,18 +152,10 @@ class Resolver:
                 if n.level not in ("CHAPTER", "BLOCK")
                 and n.key[: len(lo)] >= lo and n.key[: len(hi)] <= hi and len(n.key) >= len(lo)]
 
-    def _apply(
-        self, span: Sequence[int], flt: tuple[set[int], set[str]] | None
-    ) -> list[int] | None:
+    def _apply(self, span: Sequence[int], flt: KeyFilter | None) -> list[int] | None:
         if flt is None:
             return None
-        positions, chars = flt
-        hits = set()
-        for i in span:
-            key = self.nodes[i].key
-            if any(len(key) >= p and key[p - 1] in chars for p in positions):
-                hits.add(i)
-        return self._cover(hits)
+        return self._cover({i for i in span if flt(self.nodes[i].key)})
 
     def _cover(self, members: set[int]) -> list[int]:
         """Close ``members`` upwards (a parent whose children are all in) and keep the tops."""
