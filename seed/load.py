@@ -241,6 +241,9 @@ def write_release(
                     f"SELECT setval(pg_get_serial_sequence('{name}', 'id'), "
                     f"(SELECT max(id) FROM {name}))"
                 ))
+        # Fresh statistics: without them SQLite's planner scans `code` for the note-target join
+        # (43 ms instead of 0.1 ms per lookup).
+        conn.execute(text("ANALYZE"))
         tick("Search index", 0)
         return LoadResult(release_id, tabular.version, True, len(nodes), tabular.billable_count,
                           sum(len(r) for r in refs), unresolved, len(new))

@@ -1,0 +1,5 @@
+"""``python -m bench``: the lookup benchmark table (see bench/lookup.py)."""
+
+from bench.lookup import main
+
+main()

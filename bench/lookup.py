@@ -1,0 +1,239 @@
+"""Lookup benchmark: ``python -m bench.lookup`` prints a table.
+
+Measures, over HTTP on loopback against a real uvicorn server:
+
+- one-code lookup (descriptions, parent, related codes, guidelines) requests/s and p50/p99, next to
+  a bare ASGI app that returns the same response bytes, with their ratio;
+- a 200-code bulk query (p50) and its ratio to one code;
+- search p50/p95;
+- seed time and database size; the server's peak memory (VmHWM).
+
+Uses ``wrk`` when it is installed (Debian package ``wrk``), else an asyncio client.
+Options: ``--db URL`` (default: a fresh SQLite file under bench/out), ``--seconds N``,
+``--connections N``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import httpx
+
+ROOT = Path(__file__).resolve().parents[1]
+OUT = ROOT / "bench" / "out"
+
+ONE = """query($c: String!) { code(system: ICD10CM, code: $c) {
+  code display billable level descriptions { kind text } parent { code display }
+  related { kind note targetCode sourceCode inherited targets { code } }
+  guidelines { kind text sourceCode inherited } } }"""
+BULK = """query($c: [String!]!) { codes(system: ICD10CM, codes: $c) {
+  code display billable level descriptions { kind text } parent { code display }
+  related { kind note targetCode sourceCode inherited targets { code } }
+  guidelines { kind text sourceCode inherited } } }"""
+SEARCH = """query($t: String!) { search(text: $t, first: 10) { totalCount
+  edges { score node { code display } } } }"""
+SEARCH_TEXTS = ["type 2 diabetes", "shingles", "copd", "pnuemonia", "e11.", "hypertension",
+                "fracture of right femur", "chest pain", "uti", "major depressive disorder"]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@contextmanager
+def server(app: str, env: dict[str, str], port: int) -> Iterator[subprocess.Popen[bytes]]:
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "uvicorn", app, "--host", "127.0.0.1", "--port", str(port),
+         "--log-level", "warning", "--no-access-log"],
+        env=env, cwd=ROOT,
+    )
+    try:
+        deadline = time.time() + 60
+        while time.time() < deadline:
+            try:
+                httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=1)
+                break
+            except httpx.HTTPError:
+                time.sleep(0.2)
+        yield proc
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+
+
+def peak_rss_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def seed(db_url: str) -> tuple[float, str]:
+    env = {**os.environ, "MEDCODE_DATABASE_URL": db_url}
+    start = time.perf_counter()
+    subprocess.run([sys.executable, "-m", "service.cli", "seed", "icd10cm"], env=env, cwd=ROOT,
+                   check=True, capture_output=True)
+    took = time.perf_counter() - start
+    size = "-"
+    if db_url.startswith("sqlite:///"):
+        size = f"{Path(db_url.removeprefix('sqlite:///')).stat().st_size / 1e6:.0f} MB"
+    return took, size
+
+
+def make_key(db_url: str) -> str:
+    env = {**os.environ, "MEDCODE_DATABASE_URL": db_url}
+    out = subprocess.run([sys.executable, "-m", "service.cli", "keys", "create", "--plan",
+                          "partner", "--name", "bench"], env=env, cwd=ROOT, check=True,
+                         capture_output=True, text=True)
+    return out.stdout.strip().splitlines()[-1]
+
+
+def wrk(url: str, body: bytes, headers: dict[str, str], seconds: int,
+        connections: int) -> tuple[float, float, float]:
+    """(requests/s, p50 ms, p99 ms) from wrk with a POST body."""
+    with tempfile.TemporaryDirectory() as tmp:
+        script = Path(tmp) / "post.lua"
+        hdrs = "".join(f'wrk.headers["{k}"] = "{v}"\n' for k, v in headers.items())
+        script.write_text(
+            'wrk.method = "POST"\n'
+            f"wrk.body = {json.dumps(body.decode())}\n"
+            f"{hdrs}"
+            "done = function(summary, latency, requests)\n"
+            '  io.write(string.format("RESULT %f %f %f\\n", summary.requests / '
+            "(summary.duration / 1e6), latency:percentile(50) / 1000, "
+            "latency:percentile(99) / 1000))\nend\n"
+        )
+        out = subprocess.run(["wrk", "-t", "1", "-c", str(connections), "-d", f"{seconds}s",
+                              "-s", str(script), url], capture_output=True, text=True,
+                             check=True).stdout
+    line = next(x for x in out.splitlines() if x.startswith("RESULT"))
+    rps, p50, p99 = (float(v) for v in line.split()[1:])
+    return rps, p50, p99
+
+
+async def _client_load(url: str, body: bytes, headers: dict[str, str], seconds: int,
+                       connections: int) -> tuple[float, float, float]:
+    latencies: list[float] = []
+    stop = time.perf_counter() + seconds
+    async with httpx.AsyncClient(headers={**headers, "Content-Type": "application/json"},
+                                 limits=httpx.Limits(max_connections=connections)) as client:
+        async def worker() -> None:
+            while time.perf_counter() < stop:
+                t = time.perf_counter()
+                await client.post(url, content=body)
+                latencies.append((time.perf_counter() - t) * 1000)
+
+        start = time.perf_counter()
+        await asyncio.gather(*(worker() for _ in range(connections)))
+        took = time.perf_counter() - start
+    q = statistics.quantiles(latencies, n=100)
+    return len(latencies) / took, q[49], q[98]
+
+
+def load(url: str, body: bytes, headers: dict[str, str], seconds: int,
+         connections: int) -> tuple[float, float, float]:
+    if shutil.which("wrk"):
+        return wrk(url, body, {**headers, "Content-Type": "application/json"}, seconds,
+                   connections)
+    return asyncio.run(_client_load(url, body, headers, seconds, connections))
+
+
+def sequential(url: str, payloads: list[bytes], headers: dict[str, str]) -> list[float]:
+    out = []
+    with httpx.Client(headers={**headers, "Content-Type": "application/json"}) as client:
+        for body in payloads:
+            t = time.perf_counter()
+            r = client.post(url, content=body, timeout=60)
+            out.append((time.perf_counter() - t) * 1000)
+            r.raise_for_status()
+    return out
+
+
+def pct(values: list[float], q: int) -> float:
+    return statistics.quantiles(values, n=100)[q - 1] if len(values) > 1 else values[0]
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--db", help="database URL (default: a fresh SQLite file in bench/out)")
+    ap.add_argument("--seconds", type=int, default=5)
+    ap.add_argument("--connections", type=int, default=8)
+    args = ap.parse_args()
+
+    OUT.mkdir(parents=True, exist_ok=True)
+    db_url = args.db
+    if db_url is None:
+        path = OUT / "bench.db"
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{path}{suffix}").unlink(missing_ok=True)
+        db_url = f"sqlite:///{path}"
+    seed_s, size = seed(db_url)
+    key = make_key(db_url)
+    headers = {"Authorization": f"Bearer {key}"}
+    env = {**os.environ, "MEDCODE_DATABASE_URL": db_url}
+
+    rows: list[tuple[str, str]] = [("seed ICD-10-CM (s)", f"{seed_s:.1f}"), ("database size", size)]
+    port = free_port()
+    url = f"http://127.0.0.1:{port}/graphql"
+    one = json.dumps({"query": ONE, "variables": {"c": "E11.9"}}).encode()
+    with server("service.main:app", env, port) as proc:
+        reference = httpx.post(url, content=one, headers={**headers,
+                               "Content-Type": "application/json"}).content
+        sequential(url, [one] * 50, headers)  # warm up
+        single = sequential(url, [one] * 200, headers)
+        rps, p50, p99 = load(url, one, headers, args.seconds, args.connections)
+        codes = subprocess.run(
+            [sys.executable, "-c", "from bench.sample import billable; "
+             f"print(' '.join(billable({db_url!r}, 200)))"],
+            cwd=ROOT, capture_output=True, text=True, check=True).stdout.split()
+        bulk_body = json.dumps({"query": BULK, "variables": {"c": codes}}).encode()
+        bulk = sequential(url, [bulk_body] * 30, headers)
+        searches = sequential(url, [json.dumps({"query": SEARCH, "variables": {"t": t}}).encode()
+                                    for t in SEARCH_TEXTS * 10], headers)
+        peak = peak_rss_mb(proc.pid)
+
+    bare_port = free_port()
+    (OUT / "bare_response.json").write_bytes(reference)
+    bare_env = {**env, "MEDCODE_BARE_RESPONSE": str(OUT / "bare_response.json")}
+    with server("bench.bare:app", bare_env, bare_port):
+        bare_url = f"http://127.0.0.1:{bare_port}/graphql"
+        sequential(bare_url, [one] * 50, headers)
+        b_rps, b_p50, b_p99 = load(bare_url, one, headers, args.seconds, args.connections)
+
+    rows += [
+        ("one-code lookup, sequential p50 (ms)", f"{pct(single, 50):.2f}"),
+        (f"one-code lookup req/s ({args.connections} conn)", f"{rps:,.0f}"),
+        ("one-code lookup p50 / p99 (ms)", f"{p50:.2f} / {p99:.2f}"),
+        ("bare ASGI, same bytes req/s", f"{b_rps:,.0f}"),
+        ("bare ASGI p50 / p99 (ms)", f"{b_p50:.2f} / {b_p99:.2f}"),
+        ("lookup / bare throughput", f"{rps / b_rps:.2f}"),
+        ("200-code bulk p50 (ms)", f"{pct(bulk, 50):.1f}"),
+        ("200 codes / one code (time)", f"{pct(bulk, 50) / pct(single, 50):.1f}x"),
+        ("search p50 / p95 over HTTP (ms)", f"{pct(searches, 50):.2f} / {pct(searches, 95):.2f}"),
+        ("server peak memory (MB)", f"{peak:.0f}"),
+        ("load generator", "wrk" if shutil.which("wrk") else "httpx (asyncio)"),
+    ]
+    width = max(len(k) for k, _ in rows)
+    print(f"{'measure':<{width}}  value")
+    print(f"{'-' * width}  {'-' * 16}")
+    for k, v in rows:
+        print(f"{k:<{width}}  {v}")
+
+
+if __name__ == "__main__":
+    main()
