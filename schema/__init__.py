@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import strawberry
 from strawberry.tools import merge_types
 
 from schema.codes.queries import CodeQueries
@@ -10,6 +9,9 @@ from schema.releases.queries import ReleaseQueries
 from schema.search.queries import SearchQueries
 from schema.systems.types import SystemQueries
 from schema.viewer.queries import ViewerMutations, ViewerQueries
+from service.error_codes import MedcodeSchema
+from service.limits import limit_extensions
+from service.settings import Settings, get_settings
 
 Query = merge_types(
     "Query", (SystemQueries, CodeQueries, SearchQueries, ReleaseQueries, ViewerQueries)
@@ -17,8 +19,10 @@ Query = merge_types(
 Mutation = merge_types("Mutation", (ViewerMutations,))
 
 
-def build_schema(extensions: list | None = None) -> strawberry.Schema:
-    return strawberry.Schema(query=Query, mutation=Mutation, extensions=extensions or [])
+def build_schema(extensions: list | None = None, settings: Settings | None = None) -> MedcodeSchema:
+    """The schema with the request bounds, document caches and error codes, plus ``extensions``."""
+    bounds = limit_extensions(settings or get_settings())
+    return MedcodeSchema(query=Query, mutation=Mutation, extensions=[*bounds, *(extensions or [])])
 
 
 schema = build_schema()
