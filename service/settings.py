@@ -37,6 +37,12 @@ class Settings(BaseSettings):
     max_search_text: int = 256
     max_body_bytes: int = 1_000_000
 
+    # Logs: "text" or "json" (one object per line, with the request id).
+    log_format: str = "text"
+    log_level: str = "INFO"
+    # Browser origins allowed to call the API (CORS); none by default.
+    cors_origins: list[str] = Field(default_factory=list)
+
 
 @lru_cache
 def get_settings() -> Settings:
