@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import re
 from typing import Annotated
 
 import strawberry
@@ -20,9 +21,14 @@ AsOf = Annotated[
 ]
 
 
-def normalise(raw: str) -> str:
-    """User input to the stored lookup key: ``e11.9``, ``E119`` and `` E11.9 `` all find E11.9."""
-    return lookup_key("".join(raw.split()))
+KEY_SHAPE = re.compile(r"[0-9A-Z][0-9A-Z-]{0,15}")
+
+
+def normalise(raw: str) -> str | None:
+    """User input to the stored lookup key: ``e11.9``, ``E119`` and `` E11.9 `` all find E11.9.
+    None for input that cannot be a code (never sent to the database: NUL bytes and the like)."""
+    key = lookup_key("".join(raw.split()))
+    return key if KEY_SHAPE.fullmatch(key) else None
 
 
 async def lookup(
@@ -32,8 +38,10 @@ async def lookup(
     release = ctx.release_for(system.value, as_of)
     if release is None:
         return [None] * len(codes)
-    rows = await ctx.loaders.code_by_key.load_many([(release.id, normalise(c)) for c in codes])
-    return [Code.from_row(r) if r else None for r in rows]
+    keys = [normalise(c) for c in codes]
+    rows = await ctx.loaders.code_by_key.load_many([(release.id, k) for k in keys if k])
+    found = iter(rows)
+    return [Code.from_row(r) if k and (r := next(found)) else None for k in keys]
 
 
 @strawberry.type

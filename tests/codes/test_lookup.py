@@ -176,3 +176,11 @@ def test_search_billable_only(client: TestClient) -> None:
 def test_hostile_search_text(client: TestClient, text: str) -> None:
     body = gql(client, "query($t: String!) { search(text: $t) { totalCount } }", {"t": text})
     assert body["_status"] == 200 and "errors" not in body, body
+
+
+def test_input_that_cannot_be_a_code_is_null(client: TestClient,
+                                             partner: dict[str, str]) -> None:
+    body = gql(client, "query($c: [String!]!) { codes(system: ICD10CM, codes: $c) { code } }",
+               {"c": ["E11\u00009", "%", "", "e11.9", "'; drop table code; --", "é"]}, partner)
+    assert body["_status"] == 200 and "errors" not in body, body
+    assert body["data"]["codes"] == [None, None, None, {"code": "E11.9"}, None, None]
