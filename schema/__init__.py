@@ -8,13 +8,15 @@ from schema.codes.queries import CodeQueries
 from schema.releases.queries import ReleaseQueries
 from schema.search.queries import SearchQueries
 from schema.systems.types import SystemQueries
+from schema.validation.queries import ValidationQueries
 from schema.viewer.queries import ViewerMutations, ViewerQueries
 from service.error_codes import MedcodeSchema
 from service.limits import limit_extensions
 from service.settings import Settings, get_settings
 
 Query = merge_types(
-    "Query", (SystemQueries, CodeQueries, SearchQueries, ReleaseQueries, ViewerQueries)
+    "Query",
+    (SystemQueries, CodeQueries, SearchQueries, ReleaseQueries, ViewerQueries, ValidationQueries),
 )
 Mutation = merge_types("Mutation", (ViewerMutations,))
 
