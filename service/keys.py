@@ -1,1 +1,75 @@
-"""API keys (placeholder until the metering work lands)."""
+"""API keys: create (the secret is returned once), list, revoke, look up, record use.
+
+The table holds a key's SHA-256 and a short display prefix, never the key itself.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from sqlalchemy import Connection, Engine, select, text, update
+from sqlmodel import Session
+
+from service.auth import KeyRecord, display_prefix, generate_key, hash_key
+from service.models import ApiKey
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def create_key(engine: Engine, *, plan: str, name: str,
+               email: str | None = None) -> tuple[str, ApiKey]:
+    """Create a key; returns the plaintext key (shown once) and the stored row."""
+    secret = generate_key()
+    row = ApiKey(prefix=display_prefix(secret), key_hash=hash_key(secret), plan=plan,
+                 name=name, email=email, created_at=_now())
+    with Session(engine, expire_on_commit=False) as session:
+        session.add(row)
+        session.commit()
+    return secret, row
+
+
+def list_keys(engine: Engine) -> list[ApiKey]:
+    """Every key, oldest first."""
+    with Session(engine, expire_on_commit=False) as session:
+        return list(session.scalars(select(ApiKey).order_by(ApiKey.id)))
+
+
+def revoke_key(engine: Engine, key_id: int) -> bool:
+    """Revoke a key (idempotent: a second revocation keeps the first time); False if no such
+    key."""
+    with engine.begin() as conn:
+        conn.execute(update(ApiKey).where(ApiKey.id == key_id, ApiKey.revoked_at.is_(None))
+                     .values(revoked_at=_now()))
+        return conn.execute(select(ApiKey.id).where(ApiKey.id == key_id)).first() is not None
+
+
+# On every keyed request: a prepared text statement skips building and adapting a select.
+_FIND = text("SELECT id, plan, revoked_at IS NOT NULL FROM api_key WHERE key_hash = :h")
+
+
+def find_key(conn: Connection, secret: str) -> KeyRecord | None:
+    """The key whose hash matches ``secret``, revoked or not."""
+    row = conn.execute(_FIND, {"h": hash_key(secret)}).first()
+    if row is None:
+        return None
+    revoked_at = None
+    if row[2]:  # rare: read the time, typed, for the error message
+        revoked_at = conn.execute(
+            select(ApiKey.revoked_at).where(ApiKey.id == row[0])).scalar_one()
+    return KeyRecord(int(row[0]), str(row[1]), revoked_at)
+
+
+def key_for_email(conn: Connection, email: str) -> tuple[str, datetime] | None:
+    """The display prefix and creation time of the key registered for ``email``."""
+    row = conn.execute(
+        select(ApiKey.prefix, ApiKey.created_at).where(ApiKey.email == email)
+    ).first()
+    return None if row is None else (row[0], row[1])
+
+
+def touch_key(conn: Connection, key_id: int, when: datetime) -> None:
+    """Set a key's last use, committing on ``conn``."""
+    conn.execute(update(ApiKey).where(ApiKey.id == key_id).values(last_used_at=when))
+    conn.commit()

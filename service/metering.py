@@ -1,0 +1,275 @@
+"""Metering wired into the GraphQL endpoint.
+
+1. ``Metering.context`` (the router's ``context_getter``) identifies the caller: no key is a
+   guest keyed by client address; a malformed, unknown or revoked key is a 401 before anything
+   else happens (a malformed one without a database lookup).
+2. ``MeteringExtension.on_execute`` runs after Strawberry has parsed and validated the document
+   and before execution: it prices the document (``service.cost``) and charges it in one atomic
+   store call. Not enough left: the result is set to a QUOTA_EXCEEDED error, so nothing executes,
+   and the response is a 429 with ``Retry-After``. After execution, the views of codes that came
+   back ``null`` are given back.
+3. ``get_results`` adds ``extensions.cost`` and puts the quota headers on the response (through
+   the context's ``response``, which Strawberry's FastAPI view merges into its answer).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from typing import Any
+
+from cross_web import HTTPException
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse, Response
+from graphql import ExecutionResult as GraphQLExecutionResult
+from sqlalchemy import Engine
+from strawberry.extensions import SchemaExtension
+from strawberry.fastapi import GraphQLRouter
+from strawberry.types.unset import UNSET
+
+from service.auth import (
+    Authenticator,
+    AuthError,
+    KeyStoreUnavailable,
+    client_address,
+    guest_subject,
+    trusted_networks,
+)
+from service.context import Context, Viewer
+from service.cost import FREE, Cost, delivered_views, request_cost
+from service.errors import (
+    BAD_REQUEST,
+    QUOTA_EXCEEDED,
+    SERVICE_UNAVAILABLE,
+    UNAUTHENTICATED,
+    coded_error,
+)
+from service.quota import WINDOW_SECONDS, Clock, Meter, QuotaState, QuotaStore, StoreUnavailable
+from service.settings import Settings
+
+log = logging.getLogger(__name__)
+
+UNAVAILABLE_MESSAGE = (
+    "The quota store does not answer, so medcode cannot serve metered requests right now. "
+    "Nothing was charged; try again in a minute."
+)
+REGISTER_TIP = (
+    'Register for a free key (6 code views a day) with `mutation { register(email: '
+    '"you@example.com") { key } }` and send it as `Authorization: Bearer <key>`.'
+)
+
+
+class MeteredContext(Context):
+    """The request context, plus who is paying and what this request has been charged."""
+
+    def __init__(self, engine: Engine, settings: Settings, viewer: Viewer, *, meter: Meter,
+                 address: str) -> None:
+        super().__init__(engine, settings, viewer)
+        self.meter = meter
+        self.address = address
+        self.quota: QuotaState | None = None  # set before execution
+        self.cost: Cost = FREE
+        self.store_down = False
+
+    def current_quota(self) -> QuotaState:
+        """This request's quota state, reading the store only when nothing was charged yet."""
+        if self.quota is None:
+            self.quota = self.meter.peek(self.viewer.subject,
+                                         self.meter.plan_limit(self.viewer.plan))
+        return self.quota
+
+
+def rate_limit_headers(state: QuotaState | None) -> dict[str, str]:
+    """The contract's headers. An unlimited plan has no allowance to describe: none are sent."""
+    if state is None or state.limit is None:
+        return {}
+    remaining = state.remaining
+    return {
+        "RateLimit-Policy": f'"day";q={state.limit};w={WINDOW_SECONDS}',
+        "RateLimit": f'"day";r={remaining};t={state.seconds_to_reset}',
+        "X-RateLimit-Limit": str(state.limit),
+        "X-RateLimit-Remaining": str(remaining),
+        "X-RateLimit-Reset": str(state.reset_at),
+    }
+
+
+def error_response(status: int, message: str, code: str,
+                   headers: dict[str, str] | None = None) -> JSONResponse:
+    body = {"data": None, "errors": [{"message": message, "extensions": {"code": code}}]}
+    return JSONResponse(body, status_code=status, headers=headers)
+
+
+def _reset_text(state: QuotaState) -> str:
+    at = datetime.fromtimestamp(state.reset_at, UTC).strftime("%Y-%m-%d %H:%M UTC")
+    hours, rest = divmod(state.seconds_to_reset, 3600)
+    return f"{at} (in {hours} h {rest // 60} min)"
+
+
+def quota_message(viewer: Viewer, state: QuotaState, requested: int) -> str:
+    limit = state.limit or 0
+    text = (f"Quota exceeded: this request needs {requested} code view"
+            f"{'s' if requested != 1 else ''}, and the {viewer.plan} plan has {state.remaining} "
+            f"of {limit} left today. Nothing was run or charged. The allowance resets at "
+            f"{_reset_text(state)}.")
+    if requested > limit:
+        text += f" This request alone asks for more than the plan's {limit} a day: ask for fewer."
+    if viewer.is_guest:
+        text += " " + REGISTER_TIP
+    return text
+
+
+class Metering:
+    """App-wide metering: the authenticator, the meter, and the HTTP answers they need."""
+
+    def __init__(self, settings: Settings, engine: Engine, store: QuotaStore,
+                 clock: Clock) -> None:
+        self.settings = settings
+        self.engine = engine
+        self.meter = Meter(store, settings.plan_limits, clock)
+        self.auth = Authenticator(clock=clock)
+        self.trusted = trusted_networks(settings.trusted_proxies)
+
+    def address(self, request: Request) -> str:
+        peer = request.client.host if request.client else None
+        return client_address(peer, request.headers.get("x-forwarded-for"), self.trusted)
+
+    def context(self, request: Request, *, authenticate: bool = True) -> MeteredContext:
+        """A request's context; raises AuthError (401) or KeyStoreUnavailable (503)."""
+        address = self.address(request)
+        ctx = MeteredContext(self.engine, self.settings, Viewer(subject=guest_subject(address)),
+                             meter=self.meter, address=address)
+        if authenticate:
+            try:
+                ctx.viewer = self.auth.viewer(request.headers, address, ctx.conn)
+            except BaseException:
+                ctx.close()
+                raise
+        return ctx
+
+    def guest_headers(self, request: Request) -> dict[str, str]:
+        """The quota headers of the request's address as a guest (for a 401), best effort."""
+        limit = self.meter.plan_limit("guest")
+        try:
+            return rate_limit_headers(self.meter.peek(guest_subject(self.address(request)),
+                                                      limit))
+        except StoreUnavailable:
+            return {}
+
+    def install(self, app: FastAPI) -> None:
+        """Answer auth and availability failures as GraphQL-shaped JSON."""
+
+        async def unauthenticated(request: Request, exc: Exception) -> Response:
+            headers = {"WWW-Authenticate": 'Bearer realm="medcode", error="invalid_token"',
+                       **self.guest_headers(request)}
+            return error_response(401, str(exc), UNAUTHENTICATED, headers)
+
+        async def unavailable(request: Request, exc: Exception) -> Response:
+            log.warning("service unavailable: %s", exc)
+            return error_response(503, UNAVAILABLE_MESSAGE if isinstance(exc, StoreUnavailable)
+                                  else "The database does not answer; try again in a minute.",
+                                  SERVICE_UNAVAILABLE)
+
+        app.add_exception_handler(AuthError, unauthenticated)
+        app.add_exception_handler(KeyStoreUnavailable, unavailable)
+        app.add_exception_handler(StoreUnavailable, unavailable)
+
+
+class MeteringExtension(SchemaExtension):
+    """Charge before execution, refund nulls after, report the cost and the quota."""
+
+    def __init__(self, *, execution_context: Any = None) -> None:
+        self.requested = 0
+        self.actual = 0
+
+    def _context(self) -> MeteredContext | None:
+        ctx = self.execution_context.context
+        return ctx if isinstance(ctx, MeteredContext) else None
+
+    def _refuse(self, ctx: MeteredContext, status: int, message: str, code: str,
+                **extra: Any) -> None:
+        self.execution_context.result = GraphQLExecutionResult(
+            data=None, errors=[coded_error(message, code, **extra)])
+        ctx.response.status_code = status
+
+    def on_execute(self) -> Iterator[None]:
+        ctx = self._context()
+        if ctx is None:
+            yield
+            return
+        ec = self.execution_context
+        assert ec.graphql_document is not None
+        cost = request_cost(ec.schema._schema, ec.graphql_document, ec.operation_name,
+                            ec.variables, max_list=ctx.settings.max_codes)
+        ctx.cost = cost
+        self.requested = cost.requested
+        viewer = ctx.viewer
+        try:
+            state = ctx.meter.charge(viewer.subject, ctx.meter.plan_limit(viewer.plan),
+                                     cost.requested)
+        except StoreUnavailable as exc:
+            log.warning("quota store unavailable: %s", exc)
+            ctx.store_down = True
+            self._refuse(ctx, 503, UNAVAILABLE_MESSAGE, SERVICE_UNAVAILABLE)
+            yield
+            return
+        ctx.quota = state
+        if not state.granted:
+            self._refuse(ctx, 429, quota_message(viewer, state, cost.requested), QUOTA_EXCEEDED,
+                         requested=cost.requested, remaining=state.remaining,
+                         limit=state.limit, retryAfter=state.seconds_to_reset)
+            ctx.response.headers["Retry-After"] = str(state.seconds_to_reset)
+            yield
+            return
+        try:
+            yield
+        finally:
+            if cost.requested:
+                result = ec.result
+                self.actual = delivered_views(cost, getattr(result, "data", None))
+                self._refund(ctx, state, cost.requested - self.actual)
+
+    def _refund(self, ctx: MeteredContext, state: QuotaState, amount: int) -> None:
+        if amount <= 0:
+            return
+        try:
+            ctx.quota = ctx.meter.refund(ctx.viewer.subject, state, amount)
+        except StoreUnavailable as exc:  # the caller keeps the charge; the answer stands
+            log.warning("could not refund %s views to %s: %s", amount, ctx.viewer.subject, exc)
+
+    def get_results(self) -> dict[str, Any]:
+        ctx = self._context()
+        if ctx is None:
+            return {}
+        state = ctx.quota
+        if state is None and not ctx.store_down:  # parse or validation error: nothing charged
+            try:
+                state = ctx.current_quota()
+            except StoreUnavailable:
+                state = None
+        if state is not None:
+            ctx.response.headers.update(rate_limit_headers(state))
+        return {"cost": {"requested": self.requested, "actual": self.actual,
+                         "remaining": None if state is None else state.remaining}}
+
+
+class MeteredGraphQLRouter(GraphQLRouter):
+    """Strawberry's FastAPI router, answering its own 400s as GraphQL JSON with quota headers."""
+
+    def decode_json(self, data: str | bytes) -> object:
+        value = super().decode_json(data)
+        if not isinstance(value, dict | list):
+            raise HTTPException(400, 'Expected a JSON object such as {"query": "{ codeSystems '
+                                     '{ id } }", "variables": {}}.')
+        return value
+
+    async def run(self, request: Any, context: Any = UNSET, root_value: Any = UNSET) -> Any:
+        try:
+            return await super().run(request, context=context, root_value=root_value)
+        except HTTPException as exc:
+            headers: dict[str, str] = {}
+            if isinstance(context, MeteredContext):
+                with contextlib.suppress(StoreUnavailable):
+                    headers = rate_limit_headers(context.current_quota())
+            return error_response(exc.status_code, exc.reason, BAD_REQUEST, headers)
