@@ -10,8 +10,9 @@ from schema.search.queries import SearchQueries
 from schema.systems.types import SystemQueries
 from schema.validation.queries import ValidationQueries
 from schema.viewer.queries import ViewerMutations, ViewerQueries
-from service.error_codes import MedcodeSchema
+from service.error_codes import ErrorStatus, MedcodeSchema
 from service.limits import limit_extensions
+from service.metrics import OperationLabel
 from service.settings import Settings, get_settings
 
 Query = merge_types(
@@ -24,7 +25,8 @@ Mutation = merge_types("Mutation", (ViewerMutations,))
 def build_schema(extensions: list | None = None, settings: Settings | None = None) -> MedcodeSchema:
     """The schema with the request bounds, document caches and error codes, plus ``extensions``."""
     bounds = limit_extensions(settings or get_settings())
-    return MedcodeSchema(query=Query, mutation=Mutation, extensions=[*bounds, *(extensions or [])])
+    return MedcodeSchema(query=Query, mutation=Mutation,
+                         extensions=[OperationLabel, ErrorStatus, *bounds, *(extensions or [])])
 
 
 schema = build_schema()

@@ -1,22 +1,31 @@
-"""The FastAPI application: ``/graphql`` (GraphiQL in a browser) and ``/healthz``."""
+"""The FastAPI app: ``/graphql`` (GraphiQL in a browser), ``/healthz``, ``/metrics``."""
 
 from __future__ import annotations
 
 import time
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 
 from fastapi import FastAPI, Request
-from fastapi.responses import JSONResponse
+from fastapi.middleware.cors import CORSMiddleware
+from fastapi.responses import JSONResponse, Response
 from sqlalchemy import Engine, select
 from sqlalchemy.exc import SQLAlchemyError
 
 from schema import build_schema
+from service import metrics
 from service.db import make_engine
 from service.metering import MeteredContext, MeteredGraphQLRouter, Metering, MeteringExtension
+from service.middleware import EdgeMiddleware
 from service.migrate import is_current
 from service.models import Release
 from service.quota import Clock, QuotaStore, make_store
 from service.settings import Settings, get_settings
+
+EXPOSED_HEADERS = [
+    "RateLimit-Policy", "RateLimit", "X-RateLimit-Limit", "X-RateLimit-Remaining",
+    "X-RateLimit-Reset", "Retry-After", "X-Request-Id", "ETag",
+]
 
 
 def create_app(settings: Settings | None = None, engine: Engine | None = None, *,
@@ -37,7 +46,13 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None, *
         finally:
             ctx.close()
 
-    app = FastAPI(title="medcode", docs_url=None, redoc_url=None, openapi_url=None)
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        yield
+        engine.dispose()  # graceful shutdown: uvicorn has drained the requests in flight
+
+    app = FastAPI(title="medcode", docs_url=None, redoc_url=None, openapi_url=None,
+                  lifespan=lifespan)
     app.state.engine = engine
     app.state.settings = settings
     app.state.metering = meter
@@ -46,6 +61,21 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None, *
         MeteredGraphQLRouter(schema, context_getter=context_getter, graphql_ide="graphiql"),
         prefix="/graphql",
     )
+
+    app.add_middleware(
+        CORSMiddleware,
+        allow_origins=settings.cors_origins,
+        allow_methods=["GET", "POST", "OPTIONS"],
+        allow_headers=["Authorization", "X-API-Key", "Content-Type", "If-None-Match"],
+        expose_headers=EXPOSED_HEADERS,
+        max_age=600,
+    )
+    app.add_middleware(EdgeMiddleware, max_body_bytes=settings.max_body_bytes)
+
+    @app.get("/metrics", include_in_schema=False)
+    def metrics_endpoint() -> Response:
+        body, content_type = metrics.exposition()
+        return Response(body, media_type=content_type)
 
     @app.get("/healthz")
     def healthz() -> JSONResponse:

@@ -85,6 +85,19 @@ def cmd_seed(args: argparse.Namespace, settings: Settings) -> None:
     _seed_icd10cm(engine, args.file, args.force)
 
 
+def _check_redis(settings: Settings) -> None:
+    """With MEDCODE_REDIS_URL set, Redis must answer before we serve."""
+    if not settings.redis_url:
+        return
+    import redis
+
+    try:
+        redis.Redis.from_url(settings.redis_url, socket_connect_timeout=3).ping()
+    except (redis.RedisError, ValueError) as exc:
+        raise UserError(f"cannot reach Redis at MEDCODE_REDIS_URL={settings.redis_url} ({exc}); "
+                        "start it or unset the variable to keep quotas in the database") from None
+
+
 def _has_release(engine: Engine, system_id: str) -> bool:
     from service.models import Release
 
@@ -97,6 +110,10 @@ def _has_release(engine: Engine, system_id: str) -> bool:
 def cmd_serve(args: argparse.Namespace, settings: Settings) -> None:
     import uvicorn
 
+    from service import logs
+
+    logs.configure(settings.log_format, settings.log_level)
+    _check_redis(settings)
     engine = _engine(settings)
     _migrate(engine)
     if not _has_release(engine, "ICD10CM"):
@@ -105,7 +122,8 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> None:
     engine.dispose()
     print(f"Serving http://{args.host}:{args.port}/graphql", flush=True)
     uvicorn.run("service.main:app", host=args.host, port=args.port, workers=args.workers,
-                log_level="info", proxy_headers=False)
+                log_config=logs.log_config(settings.log_format, settings.log_level),
+                proxy_headers=False, timeout_graceful_shutdown=20)
 
 
 def cmd_keys(args: argparse.Namespace, settings: Settings) -> None:

@@ -13,12 +13,14 @@ import contextlib
 import logging
 import re
 import uuid
+from collections.abc import Iterator
 from typing import Any
 
 import strawberry
 from graphql import GraphQLError
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
+from strawberry.extensions import SchemaExtension
 from strawberry.types import ExecutionContext
 
 from service.errors import (
@@ -92,3 +94,20 @@ class MedcodeSchema(strawberry.Schema):
                 log.warning("database unavailable: %s", error.message)
                 error.message = UNAVAILABLE_MESSAGE
             error.extensions = extensions
+
+
+class ErrorStatus(SchemaExtension):
+    """An HTTP status for errors that are the server's condition, not the caller's: the database
+    unreachable while serving is a 503 with ``Retry-After`` (and recovers on its own: the pool
+    reconnects on the next request)."""
+
+    def on_operation(self) -> Iterator[None]:
+        yield
+        result = self.execution_context.result
+        errors = getattr(result, "errors", None) or ()
+        if any(classify(e) == SERVICE_UNAVAILABLE for e in errors if e.original_error):
+            ctx: Any = self.execution_context.context
+            response = getattr(ctx, "response", None)
+            if response is not None:
+                response.status_code = 503
+                response.headers["Retry-After"] = "5"

@@ -58,6 +58,7 @@ def log_config(fmt: str, level: str = "INFO") -> dict[str, Any]:
             "uvicorn": {"handlers": ["default"], "level": level, "propagate": False},
             "uvicorn.error": {"level": level},
             "uvicorn.access": {"handlers": ["default"], "level": "WARNING", "propagate": False},
+            "alembic": {"level": "WARNING"},
         },
     }
 

@@ -29,6 +29,7 @@ from strawberry.extensions import SchemaExtension
 from strawberry.fastapi import GraphQLRouter
 from strawberry.types.unset import UNSET
 
+from service import metrics
 from service.auth import (
     Authenticator,
     AuthError,
@@ -216,6 +217,7 @@ class MeteringExtension(SchemaExtension):
             return
         ctx.quota = state
         if not state.granted:
+            metrics.QUOTA_REFUSALS.labels(viewer.plan).inc()
             self._refuse(ctx, 429, quota_message(viewer, state, cost.requested), QUOTA_EXCEEDED,
                          requested=cost.requested, remaining=state.remaining,
                          limit=state.limit, retryAfter=state.seconds_to_reset)
@@ -229,6 +231,7 @@ class MeteringExtension(SchemaExtension):
                 result = ec.result
                 self.actual = delivered_views(cost, getattr(result, "data", None))
                 self._refund(ctx, state, cost.requested - self.actual)
+                metrics.CODE_VIEWS.labels(viewer.plan).inc(self.actual)
 
     def _refund(self, ctx: MeteredContext, state: QuotaState, amount: int) -> None:
         if amount <= 0:

@@ -5,6 +5,7 @@ refusals, cache hits. Each worker process keeps its own registry unless
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from contextvars import ContextVar
 
 from prometheus_client import (
@@ -12,11 +13,14 @@ from prometheus_client import (
     CollectorRegistry,
     Counter,
     Histogram,
+    disable_created_metrics,
     generate_latest,
     multiprocess,
 )
+from strawberry.extensions import SchemaExtension
 
 operation: ContextVar[str] = ContextVar("operation", default="-")
+disable_created_metrics()
 
 REGISTRY = CollectorRegistry(auto_describe=True)
 REQUESTS = Counter("medcode_requests_total", "HTTP requests by GraphQL operation and status.",
@@ -39,3 +43,21 @@ def exposition() -> tuple[bytes, str]:
         multiprocess.MultiProcessCollector(registry)
         return generate_latest(registry), CONTENT_TYPE_LATEST
     return generate_latest(REGISTRY), CONTENT_TYPE_LATEST
+
+
+class OperationLabel(SchemaExtension):
+    """Label the request's metrics with its root fields (``code``, ``search`` ...)."""
+
+    def on_execute(self) -> Iterator[None]:
+        doc = self.execution_context.graphql_document
+        names: list[str] = []
+        for definition in getattr(doc, "definitions", ()):
+            selection_set = getattr(definition, "selection_set", None)
+            if getattr(definition, "operation", None) is None or selection_set is None:
+                continue
+            for sel in selection_set.selections:
+                name = getattr(getattr(sel, "name", None), "value", None)
+                if name and name not in names:
+                    names.append(name)
+        operation.set(",".join(sorted(names))[:60] or "-")
+        yield

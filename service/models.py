@@ -117,18 +117,33 @@ class Guideline(SQLModel, table=True):
 
 
 class SearchEntry(SQLModel, table=True):
-    """A searchable text of a code: title, inclusion term, includes note, the code itself.
+    """The search document of a code: its entries (title, inclusion terms, includes notes and
+    what it inherits) with their words' costs, and ``terms``, the stems the index matches.
 
-    On SQLite the FTS5 table ``search_fts`` indexes it (external content); on PostgreSQL a GIN
-    index on its tsvector does. Both are created by the migrations, outside the models.
+    ``id`` carries a static rank order and the billable bit (see ``seed/search_index.py``). On
+    SQLite the FTS5 table ``search_fts`` indexes ``terms`` (external content); on PostgreSQL a
+    GIN index on ``array_to_tsvector(string_to_array(terms, ' '))`` does. Both are created by
+    the migrations, outside the models.
     """
 
     __tablename__ = "search_entry"
     id: int | None = Field(default=None, primary_key=True)
     release_id: int = Field(foreign_key="release.id", index=True)
     code_id: int = Field(foreign_key="code.id", index=True)
-    kind: str = Field(max_length=20)
+    billable: bool
     text: str = Field(sa_column=Column(Text, nullable=False))
+    terms: str = Field(sa_column=Column(Text, nullable=False))
+
+
+class SearchTerm(SQLModel, table=True):
+    """A word of a release's search documents and how many documents hold it: the dictionary
+    that typo correction and prefix completion use."""
+
+    __tablename__ = "search_term"
+    release_id: int = Field(foreign_key="release.id", primary_key=True)
+    word: str = Field(primary_key=True, max_length=64)
+    stem: str = Field(max_length=64)
+    df: int
 
 
 class ApiKey(SQLModel, table=True):
