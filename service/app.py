@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.middleware.cors import CORSMiddleware
@@ -14,6 +15,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from schema import build_schema
 from service import metrics
+from service.caching import ResultCache, make_cache_extension
 from service.db import make_engine
 from service.metering import MeteredContext, MeteredGraphQLRouter, Metering, MeteringExtension
 from service.middleware import EdgeMiddleware
@@ -37,7 +39,11 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None, *
     engine = engine or make_engine(settings)
     store = store or make_store(engine=engine, redis_url=settings.redis_url)
     meter = Metering(settings, engine, store, clock)
-    schema = build_schema(extensions=[MeteringExtension] if metering else [], settings=settings)
+    extensions: list[Any] = [MeteringExtension] if metering else []
+    if settings.result_cache_entries > 0:  # after metering: every request is still charged
+        cache = ResultCache(settings.result_cache_entries)
+        extensions.append(make_cache_extension(cache))
+    schema = build_schema(extensions=extensions, settings=settings)
 
     async def context_getter(request: Request) -> AsyncIterator[MeteredContext]:
         ctx = meter.context(request, authenticate=metering)

@@ -37,6 +37,10 @@ class Settings(BaseSettings):
     max_search_text: int = 256
     max_body_bytes: int = 1_000_000
 
+    # Query results kept in memory per process (reference data changes only with a release);
+    # 0 turns the cache off.
+    result_cache_entries: int = 4096
+
     # Logs: "text" or "json" (one object per line, with the request id).
     log_format: str = "text"
     log_level: str = "INFO"

@@ -1,0 +1,122 @@
+"""A bounded in-memory cache of query results, per loaded release.
+
+Reference data changes only when a release is loaded, so the result of a query is a function of
+its document, variables, the loaded releases and whether the caller is a guest (guests get the
+gated fields as ``null``). The extension sits after the metering extension: every request is
+still priced and charged before this runs, and views of codes that came back ``null`` are still
+refunded from the cached data. Results with errors other than the guest gate, mutations, and
+anything that reads the caller (``viewer``) are never cached.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import threading
+from collections import OrderedDict
+from collections.abc import Iterator
+from typing import Any
+
+from graphql import ExecutionResult as GraphQLExecutionResult
+from graphql import OperationDefinitionNode, OperationType
+from strawberry.extensions import SchemaExtension
+
+from service import metrics
+from service.errors import REGISTRATION_REQUIRED
+
+UNCACHEABLE_FIELDS = frozenset({"viewer", "__schema", "__type"})
+MAX_ENTRIES = 4096
+MAX_RESULT_BYTES = 512_000
+MAX_TOTAL_BYTES = 64_000_000
+
+
+Entry = tuple[Any, list[Any] | None]
+
+
+class ResultCache:
+    """A thread-safe LRU of (data, errors) by key, bounded in entries and in bytes (as JSON)."""
+
+    def __init__(self, max_entries: int = MAX_ENTRIES, max_bytes: int = MAX_TOTAL_BYTES) -> None:
+        self._items: OrderedDict[str, tuple[Entry, int]] = OrderedDict()
+        self._lock = threading.Lock()
+        self.max_entries = max_entries
+        self.max_bytes = max_bytes
+        self.size = 0
+
+    def get(self, key: str) -> Entry | None:
+        with self._lock:
+            item = self._items.get(key)
+            if item is None:
+                return None
+            self._items.move_to_end(key)
+            return item[0]
+
+    def put(self, key: str, value: Entry, size: int) -> None:
+        with self._lock:
+            old = self._items.pop(key, None)
+            if old is not None:
+                self.size -= old[1]
+            self._items[key] = (value, size)
+            self.size += size
+            while len(self._items) > self.max_entries or self.size > self.max_bytes:
+                _, (_, dropped) = self._items.popitem(last=False)
+                self.size -= dropped
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+
+def result_key(ctx: Any, query: str | None, operation_name: str | None,
+               variables: dict[str, Any] | None) -> str:
+    """What a result depends on: the document, the variables, the releases, the guest gate."""
+    releases = ",".join(f"{r.id}:{r.version}" for r in ctx.releases)
+    payload = json.dumps([query, operation_name, variables, ctx.viewer.is_guest, releases],
+                         sort_keys=True, default=str)
+    return hashlib.sha256(payload.encode()).hexdigest()
+
+
+def _cacheable_document(document: Any, operation_name: str | None) -> bool:
+    for definition in getattr(document, "definitions", ()):
+        if not isinstance(definition, OperationDefinitionNode):
+            continue
+        if operation_name and (definition.name is None
+                               or definition.name.value != operation_name):
+            continue
+        if definition.operation != OperationType.QUERY:
+            return False
+        for selection in definition.selection_set.selections:
+            name = getattr(getattr(selection, "name", None), "value", None)
+            if name is None or name in UNCACHEABLE_FIELDS:
+                return False  # fragments at the root, or a field about the caller
+    return True
+
+
+def _only_gate_errors(errors: list[Any] | None) -> bool:
+    return all((e.extensions or {}).get("code") == REGISTRATION_REQUIRED for e in errors or ())
+
+
+def make_cache_extension(cache: ResultCache) -> type[SchemaExtension]:
+    class ResultCacheExtension(SchemaExtension):
+        def on_execute(self) -> Iterator[None]:
+            ec = self.execution_context
+            if ec.result is not None or not _cacheable_document(ec.graphql_document,
+                                                                ec.operation_name):
+                yield
+                return
+            key = result_key(ec.context, ec.query, ec.operation_name, ec.variables)
+            hit = cache.get(key)
+            if hit is not None:
+                metrics.CACHE.labels("result", "hit").inc()
+                ec.result = GraphQLExecutionResult(data=hit[0], errors=hit[1])
+                yield
+                return
+            metrics.CACHE.labels("result", "miss").inc()
+            yield
+            result = ec.result
+            if result is None or not _only_gate_errors(result.errors):
+                return
+            size = len(json.dumps(result.data, default=str))
+            if size <= MAX_RESULT_BYTES:
+                cache.put(key, (result.data, result.errors), size)
+
+    return ResultCacheExtension
