@@ -1,0 +1,100 @@
+"""Two replicas (separate uvicorn processes) on one PostgreSQL and one Redis share one allowance.
+
+Runs in the PostgreSQL variant of the suite with MEDCODE_TEST_REDIS_URL set (as .ci/run does).
+Guests are told apart by X-Forwarded-For from a trusted proxy (the test), so each run uses a
+fresh guest address and never meets another test's counters.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import httpx
+import pytest
+from sqlalchemy import Engine
+
+from service.settings import Settings
+from tests.conftest import REDIS_ENV
+
+ROOT = Path(__file__).resolve().parents[2]
+QUERY = '{ code(system: ICD10CM, code: "I10") { code display } }'
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def replicas(engine: Engine, settings: Settings) -> Iterator[list[str]]:
+    if not settings.database_url.startswith("postgresql"):
+        pytest.skip("replicas share a PostgreSQL database: runs in the postgresql variant")
+    redis_url = os.environ.get(REDIS_ENV)
+    if not redis_url:
+        pytest.skip(f"replicas share Redis: set {REDIS_ENV} (as .ci/run does)")
+    env = {**os.environ, "MEDCODE_DATABASE_URL": settings.database_url,
+           "MEDCODE_REDIS_URL": redis_url, "MEDCODE_TRUSTED_PROXIES": '["127.0.0.1"]',
+           "MEDCODE_RESULT_CACHE_ENTRIES": "0"}
+    procs, urls = [], []
+    for _ in range(2):
+        port = free_port()
+        procs.append(subprocess.Popen(
+            [sys.executable, "-m", "uvicorn", "service.main:app", "--host", "127.0.0.1",
+             "--port", str(port), "--log-level", "warning"], env=env, cwd=ROOT))
+        urls.append(f"http://127.0.0.1:{port}")
+    try:
+        for url in urls:
+            deadline = time.time() + 60
+            while True:
+                try:
+                    if httpx.get(f"{url}/healthz", timeout=2).status_code == 200:
+                        break
+                except httpx.HTTPError:
+                    pass
+                if time.time() > deadline:
+                    pytest.fail(f"replica {url} did not become healthy")
+                time.sleep(0.3)
+        yield urls
+    finally:
+        for p in procs:
+            p.terminate()
+        for p in procs:
+            p.wait(timeout=30)
+
+
+def ask(url: str, guest: str) -> httpx.Response:
+    return httpx.post(f"{url}/graphql", json={"query": QUERY}, timeout=30,
+                      headers={"X-Forwarded-For": guest})
+
+
+def new_guest() -> str:
+    return f"198.18.{random.randrange(256)}.{random.randrange(1, 255)}"
+
+
+def test_a_view_spent_on_one_replica_is_refused_on_the_other(replicas: list[str]) -> None:
+    guest = new_guest()
+    first = ask(replicas[0], guest)
+    assert first.status_code == 200 and first.json()["data"]["code"]["code"] == "I10"
+    assert first.headers["x-ratelimit-remaining"] == "0"
+    second = ask(replicas[1], guest)
+    assert second.status_code == 429
+    assert second.json()["errors"][0]["extensions"]["code"] == "QUOTA_EXCEEDED"
+
+
+def test_forty_concurrent_requests_across_both_serve_exactly_one(replicas: list[str]) -> None:
+    guest = new_guest()
+    with ThreadPoolExecutor(max_workers=40) as pool:
+        answers = list(pool.map(lambda i: ask(replicas[i % 2], guest), range(40)))
+    statuses = sorted(a.status_code for a in answers)
+    assert statuses == [200] + [429] * 39
+    served = [a for a in answers if a.status_code == 200]
+    assert served[0].json()["data"]["code"]["code"] == "I10"
