@@ -89,10 +89,22 @@ def seed(db_url: str) -> tuple[float, str]:
     subprocess.run([sys.executable, "-m", "service.cli", "seed", "icd10cm"], env=env, cwd=ROOT,
                    check=True, capture_output=True)
     took = time.perf_counter() - start
-    size = "-"
+    return took, database_size(db_url)
+
+
+def database_size(db_url: str) -> str:
     if db_url.startswith("sqlite:///"):
-        size = f"{Path(db_url.removeprefix('sqlite:///')).stat().st_size / 1e6:.0f} MB"
-    return took, size
+        return f"{Path(db_url.removeprefix('sqlite:///')).stat().st_size / 1e6:.0f} MB"
+    from sqlalchemy import text
+
+    from service.db import make_engine
+    from service.settings import Settings
+
+    engine = make_engine(Settings(database_url=db_url))
+    with engine.connect() as conn:
+        size = conn.execute(text("SELECT pg_database_size(current_database())")).scalar_one()
+    engine.dispose()
+    return f"{size / 1e6:.0f} MB"
 
 
 def make_key(db_url: str) -> str:
