@@ -1,8 +1,18 @@
-"""Search over a release's texts: SQLite FTS5 by default, PostgreSQL full text at scale.
+"""Search over a release's documents: SQLite FTS5 by default, PostgreSQL full text at scale.
 
-Code-shaped input (``e11.``, ``S52.001a``) puts the exact code first, then its family in tabular
-order. Words match in any order, case-insensitively, with stemming and the last word as a
-prefix (autocomplete); when no code holds every word, codes holding most of them follow.
+Code-shaped input (``e11.``, ``S52.001a``, ``E119``) puts the exact code first, then its family
+in tabular order. Anything else is planned into slots (:mod:`schema.search.query`), matched by
+the database against the documents' stems (the same terms and the same boolean query on both
+databases), and ranked here (:mod:`schema.search.ranking`), so both give the same results:
+
+- the database returns matching documents in id order, which is a static rank (the cost of a
+  document's cheapest entry; see ``seed/search_index.py``): the first ``HEAD`` of them are
+  scored and sorted; results past them follow in static order. Scanning in id order stops
+  after ``HEAD`` rows however common the words, and the order of every page is fixed, so
+  offset cursors are stable;
+- when no document holds every slot, documents holding all but one (then all but two, ...)
+  are searched, and score lower for what they miss; when fewer than ``FILL_BELOW`` hold every
+  slot, those come first and the documents holding all but one follow.
 """
 
 from __future__ import annotations
@@ -13,11 +23,17 @@ from dataclasses import dataclass
 
 from sqlalchemy import Connection, text
 
+from schema.search.lexicon import Lexicon, lexicon
+from schema.search.query import Plan, build_plan
+from schema.search.ranking import DocumentCache, score
 from seed.tabular import lookup_key
 
 CODE_SHAPE = re.compile(r"^[A-Za-z]\d[0-9A-Za-z](?:\.?[0-9A-Za-z]{0,4})?\.?-?$")
-WORD = re.compile(r"[0-9a-z]+")
-MAX_WORDS = 16
+BLOCK_SHAPE = re.compile(r"^[A-Za-z]\d\d-[A-Za-z]\d\d$")
+HEAD = 100
+FILL_BELOW = 5
+PG_TERMS = "array_to_tsvector(string_to_array(terms, ' '))"
+MAX_OFFSET = 1 << 62  # a cursor may name any offset; the databases take 64-bit integers
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,27 +48,33 @@ class Page:
     total: int
 
 
-def words_of(query: str) -> list[str]:
-    return WORD.findall(query.lower())[:MAX_WORDS]
-
-
 def search(
     conn: Connection, release_ids: Sequence[int], query: str, *, billable_only: bool,
     limit: int, offset: int,
 ) -> Page:
-    if not release_ids:
+    if not release_ids or limit < 0 or offset < 0:
         return Page([], 0)
+    offset = min(offset, MAX_OFFSET)
     stripped = query.strip()
-    if CODE_SHAPE.match(stripped):
+    if CODE_SHAPE.match(stripped) or BLOCK_SHAPE.match(stripped):
         page = _code_search(conn, release_ids, stripped, billable_only, limit, offset)
         if page.total:
             return page
-    words = words_of(stripped)
-    if not words:
+    if not stripped:
         return Page([], 0)
-    if conn.dialect.name == "postgresql":
-        return _pg_search(conn, release_ids, words, billable_only, limit, offset)
-    return _fts_search(conn, release_ids, words, billable_only, limit, offset)
+    parts = [_release_search(conn, r, query, billable_only) for r in release_ids]
+    found = [p for p in parts if p is not None and p.total]
+    if not found:
+        return Page([], 0)
+    if len(found) == 1:
+        return found[0].page(conn, limit, offset)
+    return _merged(conn, found, limit, offset)
+
+
+def warm(conn: Connection, release_ids: Sequence[int]) -> None:
+    """Load the releases' dictionaries now rather than on the first search."""
+    for r in release_ids:
+        lexicon(conn, r)
 
 
 def _in(ids: Sequence[int]) -> str:
@@ -63,7 +85,7 @@ def _code_search(
     conn: Connection, release_ids: Sequence[int], raw: str, billable_only: bool, limit: int,
     offset: int,
 ) -> Page:
-    key = lookup_key(raw.rstrip("-").rstrip("."))
+    key = lookup_key(raw.rstrip("-").rstrip(".")) if "-" not in raw[1:-1] else raw.upper()
     where = (
         f"release_id IN ({_in(release_ids)}) AND key >= :lo AND key < :hi"
         + (" AND billable" if billable_only else "")
@@ -72,7 +94,7 @@ def _code_search(
     total = conn.execute(text(f"SELECT COUNT(*) FROM code WHERE {where}"), params).scalar_one()
     rows = conn.execute(
         text(
-            f"SELECT id, CASE WHEN key = :key THEN 2.0 ELSE 1.0 END AS s FROM code WHERE {where} "
+            f"SELECT id, CASE WHEN key = :key THEN 1.0 ELSE 0.5 END AS s FROM code WHERE {where} "
             "ORDER BY s DESC, release_id DESC, sort_order LIMIT :n OFFSET :o"
         ),
         {**params, "n": limit, "o": offset},
@@ -80,59 +102,188 @@ def _code_search(
     return Page([Hit(r[0], float(r[1])) for r in rows], int(total))
 
 
-def _fts_search(
-    conn: Connection, release_ids: Sequence[int], words: list[str], billable_only: bool,
-    limit: int, offset: int,
-) -> Page:
-    terms = [f'"{w}"' for w in words[:-1]] + [f'"{words[-1]}"*']
-    for joiner in (" AND ", " OR "):
-        match = joiner.join(terms)
-        base = (
-            "FROM search_fts JOIN search_entry e ON e.id = search_fts.rowid "
-            + ("JOIN code c ON c.id = e.code_id " if billable_only else "")
-            + f"WHERE search_fts MATCH :m AND e.release_id IN ({_in(release_ids)})"
-            + (" AND c.billable" if billable_only else "")
-        )
-        total = conn.execute(
-            text(f"SELECT COUNT(DISTINCT e.code_id) {base}"), {"m": match}
-        ).scalar_one()
-        if total:
-            rows = conn.execute(
-                text(
-                    f"SELECT e.code_id, MIN(bm25(search_fts)) AS s {base} "
-                    "GROUP BY e.code_id ORDER BY s, e.code_id LIMIT :n OFFSET :o"
-                ),
-                {"m": match, "n": limit, "o": offset},
-            )
-            return Page([Hit(r[0], round(-float(r[1]), 6)) for r in rows], int(total))
-    return Page([], 0)
+@dataclass(slots=True)
+class _Matches:
+    """One release's matching documents for one boolean query, in result order: ``head``
+    ranked, then the rest of the matches in id order (less ``exclude``, which the head holds),
+    from ``tail_start`` on."""
+
+    backend: _Backend
+    plan: Plan
+    lex: Lexicon
+    expr: str
+    billable_only: bool
+    head: list[Hit]
+    total: int
+    tail_start: int
+    exclude: tuple[int, ...] = ()
+
+    def page(self, conn: Connection, limit: int, offset: int) -> Page:
+        hits = self.head[offset : offset + limit]
+        if len(hits) < limit and offset + len(hits) < self.total:
+            start = self.tail_start + max(0, offset - len(self.head))
+            rows = self.backend.rows(conn, self.expr, self.lex, self.billable_only,
+                                     limit - len(hits), start, self.exclude)
+            hits += [Hit(cid, _points(self.plan, self.lex, did, body)) for did, cid, body in rows]
+        return Page(hits, self.total)
 
 
-def _pg_search(
-    conn: Connection, release_ids: Sequence[int], words: list[str], billable_only: bool,
-    limit: int, offset: int,
-) -> Page:
-    terms = [*words[:-1], f"{words[-1]}:*"]
-    for joiner in (" & ", " | "):
-        tsq = joiner.join(terms)
-        base = (
-            "FROM search_entry e "
-            + ("JOIN code c ON c.id = e.code_id " if billable_only else "")
-            + "WHERE to_tsvector('english', e.text) @@ to_tsquery('english', :q) "
-            + f"AND e.release_id IN ({_in(release_ids)})"
-            + (" AND c.billable" if billable_only else "")
+def _points(plan: Plan, lex: Lexicon, doc_id: int, body: str) -> float:
+    if lex.documents_cache is None:
+        lex.documents_cache = DocumentCache()
+    entries = lex.documents_cache.get(doc_id, body, lex)
+    return round(max(0.0, score(entries, plan, bool(doc_id & 1), lex)) / 100.0, 4)
+
+
+def _release_search(conn: Connection, release_id: int, query: str,
+                    billable_only: bool) -> _Matches | None:
+    lex = lexicon(conn, release_id)
+    plan = build_plan(query, lex)
+    if not plan.slots:
+        return None
+    backend = _Backend.of(conn)
+    levels = list(plan.levels())
+    for depth, subsets in enumerate(levels):
+        expr = backend.expression(plan, subsets)
+        rows, total = backend.head(conn, expr, lex, billable_only, HEAD)
+        if not rows:
+            continue
+        strict: set[int] = set()
+        exclude: tuple[int, ...] = ()
+        tail_start = len(rows)
+        if total < FILL_BELOW and depth + 1 < len(levels):
+            # Few codes hold every word: the codes holding all but one follow them.
+            strict = {r[0] for r in rows}
+            expr = backend.expression(plan, levels[depth + 1])
+            wider, total = backend.head(conn, expr, lex, billable_only, HEAD)
+            seen = {r[0] for r in wider}
+            tail_start = len(wider) - len(strict & seen)
+            exclude = tuple(sorted(strict))
+            rows = wider + [r for r in rows if r[0] not in seen]
+        ranked = sorted(
+            ((_points(plan, lex, did, body), did, cid) for did, cid, body in rows),
+            key=lambda t: (t[1] not in strict, -t[0], t[1]),
         )
+        head = [Hit(cid, s) for s, _, cid in ranked]
+        return _Matches(backend, plan, lex, expr, billable_only, head, total, tail_start,
+                        exclude)
+    return None
+
+
+def _merged(conn: Connection, parts: Sequence[_Matches], limit: int, offset: int) -> Page:
+    """Several releases (systems): heads ranked together, then each release's tail in turn."""
+    head = sorted((h for p in parts for h in p.head), key=lambda h: (-h.score, h.code_id))
+    total = sum(p.total for p in parts)
+    hits = head[offset : offset + limit]
+    skip = max(0, offset - len(head))
+    for p in parts:
+        if len(hits) >= limit:
+            break
+        tail = p.total - len(p.head)
+        if skip >= tail:
+            skip -= tail
+            continue
+        more = p.page(conn, limit - len(hits), len(p.head) + skip)
+        hits += more.hits
+        skip = 0
+    return Page(hits, total)
+
+
+class _Backend:
+    """The database side: match a boolean query against the stems, in id order."""
+
+    @staticmethod
+    def of(conn: Connection) -> _Backend:
+        return _Postgres() if conn.dialect.name == "postgresql" else _Sqlite()
+
+    def expression(self, plan: Plan, subsets: list[tuple[int, ...]]) -> str:
+        raise NotImplementedError
+
+    def rows(self, conn: Connection, expr: str, lex: Lexicon, billable_only: bool, limit: int,
+             offset: int, exclude: Sequence[int] = ()) -> list[tuple[int, int, str]]:
+        raise NotImplementedError
+
+    def head(self, conn: Connection, expr: str, lex: Lexicon, billable_only: bool,
+             limit: int) -> tuple[list[tuple[int, int, str]], int]:
+        """The first ``limit`` matches in id order, and how many match in all."""
+        raise NotImplementedError
+
+
+class _Sqlite(_Backend):
+    def expression(self, plan: Plan, subsets: list[tuple[int, ...]]) -> str:
+        return plan.fts(subsets)
+
+    @staticmethod
+    def _where(billable_only: bool, exclude: Sequence[int] = ()) -> str:
+        return ("search_fts MATCH :m AND search_fts.rowid BETWEEN :lo AND :hi"
+                + (" AND (search_fts.rowid & 1) = 1" if billable_only else "")
+                + (f" AND search_fts.rowid NOT IN ({_in(exclude)})" if exclude else ""))
+
+    def rows(self, conn: Connection, expr: str, lex: Lexicon, billable_only: bool, limit: int,
+             offset: int, exclude: Sequence[int] = ()) -> list[tuple[int, int, str]]:
+        lo, hi = lex.id_range
+        found = conn.execute(
+            text("SELECT e.id, e.code_id, e.text FROM search_fts "
+                 "JOIN search_entry e ON e.id = search_fts.rowid "
+                 f"WHERE {self._where(billable_only, exclude)} "
+                 "ORDER BY search_fts.rowid LIMIT :n OFFSET :o"),
+            {"m": expr, "lo": lo, "hi": hi, "n": limit, "o": offset},
+        )
+        return [(int(a), int(b), str(c)) for a, b, c in found]
+
+    def head(self, conn: Connection, expr: str, lex: Lexicon, billable_only: bool,
+             limit: int) -> tuple[list[tuple[int, int, str]], int]:
+        # FTS5 walks the matches in rowid order and stops at the limit; counting reads the
+        # doclists alone (no row is fetched), and only when there are more.
+        rows = self.rows(conn, expr, lex, billable_only, limit, 0)
+        if len(rows) < limit:
+            return rows, len(rows)
+        lo, hi = lex.id_range
         total = conn.execute(
-            text(f"SELECT COUNT(DISTINCT e.code_id) {base}"), {"q": tsq}
+            text(f"SELECT count(*) FROM search_fts WHERE {self._where(billable_only)}"),
+            {"m": expr, "lo": lo, "hi": hi},
         ).scalar_one()
-        if total:
-            rows = conn.execute(
-                text(
-                    "SELECT e.code_id, MAX(ts_rank(to_tsvector('english', e.text), "
-                    f"to_tsquery('english', :q))) AS s {base} "
-                    "GROUP BY e.code_id ORDER BY s DESC, e.code_id LIMIT :n OFFSET :o"
-                ),
-                {"q": tsq, "n": limit, "o": offset},
-            )
-            return Page([Hit(r[0], round(float(r[1]), 6)) for r in rows], int(total))
-    return Page([], 0)
+        return rows, int(total)
+
+
+class _Postgres(_Backend):
+    """The match is fenced (``OFFSET 0``) so that the planner always takes the GIN index (left
+    free, it may walk the primary key and build the tsvector of every row), and it returns ids
+    only: the texts of the page's rows are read afterwards. The tsquery is written into the
+    statement, checked to hold nothing but stems and operators, so that psycopg's prepared
+    statements never fall back to a generic plan that cannot see how selective it is."""
+
+    SAFE = re.compile(r"[a-z0-9'&|():* ]+")
+
+    def expression(self, plan: Plan, subsets: list[tuple[int, ...]]) -> str:
+        return plan.tsquery(subsets)
+
+    def _matches(self, expr: str, lex: Lexicon, billable_only: bool,
+                 exclude: Sequence[int] = ()) -> str:
+        if not self.SAFE.fullmatch(expr):
+            raise ValueError(f"not a stem query: {expr!r}")
+        lo, hi = (int(x) for x in lex.id_range)
+        literal = expr.replace("'", "''")
+        return (f"SELECT id FROM search_entry WHERE {PG_TERMS} @@ '{literal}'::tsquery "
+                f"AND id BETWEEN {lo} AND {hi}" + (" AND billable" if billable_only else "")
+                + (f" AND id NOT IN ({_in(exclude)})" if exclude else "") + " OFFSET 0")
+
+    def rows(self, conn: Connection, expr: str, lex: Lexicon, billable_only: bool, limit: int,
+             offset: int, exclude: Sequence[int] = ()) -> list[tuple[int, int, str]]:
+        found = conn.execute(
+            text(f"SELECT e.id, e.code_id, e.text FROM (SELECT id FROM "
+                 f"({self._matches(expr, lex, billable_only, exclude)}) m ORDER BY id "
+                 f"LIMIT {int(limit)} OFFSET {int(offset)}"
+                 ") t JOIN search_entry e ON e.id = t.id ORDER BY e.id"),
+        )
+        return [(int(a), int(b), str(c)) for a, b, c in found]
+
+    def head(self, conn: Connection, expr: str, lex: Lexicon, billable_only: bool,
+             limit: int) -> tuple[list[tuple[int, int, str]], int]:
+        found = conn.execute(
+            text(f"SELECT e.id, e.code_id, e.text, t.n FROM (SELECT id, count(*) OVER () AS n "
+                 f"FROM ({self._matches(expr, lex, billable_only)}) m ORDER BY id "
+                 f"LIMIT {int(limit)}) t JOIN search_entry e ON e.id = t.id ORDER BY e.id"),
+        ).all()
+        total = int(found[0][3]) if found else 0
+        return [(int(a), int(b), str(c)) for a, b, c, _ in found], total

@@ -41,6 +41,9 @@ def decode_cursor(cursor: str | None) -> int | None:
         raw = base64.urlsafe_b64decode(cursor.encode()).decode()
     except (ValueError, UnicodeDecodeError):
         return None
-    if not raw.startswith("o:") or not raw[2:].isdigit():
+    digits = raw[2:]
+    # ASCII digits only ("²".isdigit() is true), and not thousands: int() refuses 4,300.
+    if not raw.startswith("o:") or not (digits.isascii() and digits.isdigit()) \
+            or len(digits) > 30:
         return None
-    return int(raw[2:]) + 1
+    return int(digits) + 1

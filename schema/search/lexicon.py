@@ -1,0 +1,216 @@
+"""A release's search dictionary in memory: its words, their stems and document frequencies.
+
+Loaded once per process and release from ``search_term`` (a few thousand rows, about 5 MB in
+memory with the typo index), it answers in microseconds:
+
+- whether a stem is indexed, and whether any indexed stem starts with a prefix (autocomplete);
+- the indexed words within one or two edits of a word the index does not know (``pnuemonia``,
+  ``diabtes``): a symmetric-delete index (SymSpell) holds every string two deletions away from
+  each word, as sorted 64-bit hashes; a query word's own deletions are looked up there, and the
+  candidates are checked with the optimal-string-alignment distance.
+"""
+
+from __future__ import annotations
+
+import math
+import threading
+from array import array
+from bisect import bisect_left
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import Connection, text
+
+from schema.search.stemmer import stem
+
+MAX_EDITS = 2
+
+
+def max_edits(word: str) -> int:
+    """Edits forgiven in a word of this length: none below 4 letters, one below 7, then two."""
+    n = len(word)
+    return 0 if n < 4 else 1 if n < 7 else MAX_EDITS
+
+
+def deletions(word: str, depth: int) -> set[str]:
+    """The word and every string one or ``depth`` (at most two) deletions away from it."""
+    one = {word[:i] + word[i + 1:] for i in range(len(word))}
+    out = one | {word}
+    if depth > 1:
+        out |= {d[:i] + d[i + 1:] for d in one for i in range(len(d))}
+    return out
+
+
+# Derivational endings: words that differ only by one (degenerat-ive, degenerat-ion) are
+# variants of each other even where Porter's stems part.
+DERIVATIONS = ("ation", "ative", "ition", "ement", "ment", "ance", "ence", "ical", "ious", "ory",
+               "ive", "ion", "ing", "ity", "ous", "ic", "ed", "ia", "y")
+
+
+def roots(word: str) -> set[str]:
+    """The word less each derivational ending it has, where six letters remain."""
+    return {word[: -len(e)] for e in DERIVATIONS
+            if word.endswith(e) and len(word) - len(e) >= 6}
+
+
+# A deletion's hash (43 bits) and the word's number (20 bits) packed into one sortable int64.
+_HASH_MASK = (1 << 43) - 1
+_OWNER_BITS = 20
+
+
+def _key(s: str) -> int:
+    return (hash(s) & _HASH_MASK) << _OWNER_BITS
+
+
+def osa_distance(a: str, b: str, limit: int) -> int:
+    """Optimal string alignment distance (a transposition is one edit), or limit + 1."""
+    if abs(len(a) - len(b)) > limit:
+        return limit + 1
+    prev2: list[int] = []
+    prev = list(range(len(b) + 1))
+    for i in range(1, len(a) + 1):
+        cur = [i] + [0] * len(b)
+        best = cur[0]
+        for j in range(1, len(b) + 1):
+            cost = 0 if a[i - 1] == b[j - 1] else 1
+            v = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost)
+            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
+                v = min(v, prev2[j - 2] + 1)
+            cur[j] = v
+            best = min(best, v)
+        if best > limit:
+            return limit + 1
+        prev2, prev = prev, cur
+    return prev[-1]
+
+
+@dataclass(slots=True)
+class Lexicon:
+    word_stem: dict[str, str]  # str -> str and str -> int dicts: no work for the garbage
+    word_df: dict[str, int]  # collector, however large
+    documents: int
+    id_range: tuple[int, int]  # the release's search_entry ids, inclusive
+    stem_df: dict[str, int] = field(default_factory=dict)
+    stems: list[str] = field(default_factory=list)  # sorted
+    _spell_words: list[str] = field(default_factory=list)
+    _deletions: array = field(default_factory=lambda: array("q"))
+    _max_df: int = 1
+    _shares: dict[str, float] = field(default_factory=dict)
+    documents_cache: Any = None  # parsed documents (schema.search.ranking.DocumentCache)
+    _roots: dict[str, str] = field(default_factory=dict)  # root -> stems, space-separated
+
+    def __post_init__(self) -> None:
+        for w, s in self.word_stem.items():
+            self.stem_df[s] = max(self.word_df[w], self.stem_df.get(s, 0))
+        self.stems = sorted(self.stem_df)
+        self._max_df = max(self.stem_df.values(), default=1)
+        found: dict[str, set[str]] = {}
+        for w, s in self.word_stem.items():
+            for r in roots(w):
+                found.setdefault(r, set()).add(s)
+        self._roots = {r: " ".join(sorted(v)) for r, v in found.items() if len(v) > 1}
+        self._spell_words = sorted(w for w in self.word_stem if len(w) >= 4 and w.isalpha())
+        keys = [_key(d) | i for i, w in enumerate(self._spell_words)
+                for d in deletions(w, MAX_EDITS)]
+        keys.sort()
+        self._deletions = array("q", keys)
+
+    def knows(self, stem_: str) -> bool:
+        return stem_ in self.stem_df
+
+    def prefixed(self, prefix: str) -> list[str]:
+        """The indexed stems that start with ``prefix``."""
+        lo = bisect_left(self.stems, prefix)
+        hi = bisect_left(self.stems, prefix + "\x7f", lo)
+        return self.stems[lo:hi]
+
+    def df(self, stem_: str) -> int:
+        return self.stem_df.get(stem_, 0)
+
+    def completion_share(self, stem_: str) -> float:
+        """0.9 to 1: how common a word is, on a log scale (to rank prefix completions)."""
+        found = self._shares.get(stem_)
+        if found is None:
+            found = 0.9 + 0.1 * math.log1p(self.df(stem_)) / math.log1p(self._max_df)
+            self._shares[stem_] = found
+        return found
+
+    def stem_of(self, word: str) -> str:
+        known = self.word_stem.get(word)
+        return known if known is not None else stem(word)
+
+    def variants(self, word: str) -> list[str]:
+        """Stems of the other derivations of ``word`` (degenerative: degeneration)."""
+        own = self.stem_of(word)
+        found = {v for r in roots(word) for v in self._roots.get(r, "").split(" ")}
+        return sorted(v for v in found if v and v != own)
+
+    def holds(self, word: str) -> bool:
+        """Whether the index holds this word as written."""
+        return word in self.word_stem
+
+    def corrections(self, word: str) -> list[tuple[str, int]]:
+        """Indexed words within the edits forgiven for ``word``, nearest and commonest first."""
+        limit = max_edits(word)
+        if not limit or not word.isalpha():
+            return []
+        owners: set[int] = set()
+        table, mask = self._deletions, (1 << _OWNER_BITS) - 1
+        for d in deletions(word, limit):
+            k = _key(d)
+            lo = bisect_left(table, k)
+            hi = bisect_left(table, k + (1 << _OWNER_BITS), lo)
+            owners.update(table[j] & mask for j in range(lo, hi))
+        found = []
+        for i in owners:
+            cand = self._spell_words[i]
+            dist = osa_distance(word, cand, limit)
+            if dist <= limit:
+                found.append((dist, -self.word_df[cand], cand))
+        found.sort()
+        return [(cand, dist) for dist, _, cand in found]
+
+
+_cache: dict[tuple[int, str], Lexicon] = {}
+_lock = threading.Lock()
+CACHED_RELEASES = 4
+
+
+def lexicon(conn: Connection, release_id: int) -> Lexicon:
+    """The release's dictionary, read once per process and load of the release.
+
+    Keyed by the release's load time too: a release reloaded (``seed --force``, perhaps by
+    another process) may come back under the same id, with other documents under its ids.
+    """
+    loaded = conn.execute(
+        text("SELECT loaded_at FROM release WHERE id = :r"), {"r": release_id}
+    ).scalar_one_or_none()
+    key = (release_id, str(loaded))
+    found = _cache.get(key)
+    if found is not None:
+        return found
+    with _lock:
+        found = _cache.get(key)
+        if found is None:
+            found = _load(conn, release_id)
+            while len(_cache) >= CACHED_RELEASES:
+                _cache.pop(next(iter(_cache)))
+            _cache[key] = found
+    return found
+
+
+def _load(conn: Connection, release_id: int) -> Lexicon:
+    rows: Iterable[Sequence[object]] = conn.execute(
+        text("SELECT word, stem, df FROM search_term WHERE release_id = :r"), {"r": release_id}
+    )
+    word_stem: dict[str, str] = {}
+    word_df: dict[str, int] = {}
+    for w, s, df in rows:
+        word_stem[str(w)] = str(s)
+        word_df[str(w)] = int(df)  # type: ignore[call-overload]
+    lo, hi, n = conn.execute(
+        text("SELECT min(id), max(id), count(*) FROM search_entry WHERE release_id = :r"),
+        {"r": release_id},
+    ).one()
+    return Lexicon(word_stem, word_df, int(n or 0), (int(lo or 0), int(hi or -1)))
