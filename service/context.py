@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import Connection, Engine, select
 from strawberry.fastapi import BaseContext
 
+from service.db import read_snapshot
 from service.models import Release
 from service.releases import ReleaseRow
 from service.settings import Settings
@@ -42,7 +43,7 @@ class Context(BaseContext):
 
     def conn(self) -> Connection:
         if self._conn is None:
-            self._conn = self.engine.connect()
+            self._conn = read_snapshot(self.engine.connect())
         return self._conn
 
     def close(self) -> None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -33,6 +33,8 @@ def is_sqlite(engine: Engine) -> bool:
 
 
 def _sqlite_pragmas(dbapi_conn, _record) -> None:  # type: ignore[no-untyped-def]
+    # Let SQLAlchemy, not the sqlite3 module, decide when transactions begin (see _begin).
+    dbapi_conn.isolation_level = None
     cur = dbapi_conn.cursor()
     cur.execute("PRAGMA journal_mode=WAL")
     cur.execute("PRAGMA synchronous=NORMAL")
@@ -42,11 +44,27 @@ def _sqlite_pragmas(dbapi_conn, _record) -> None:  # type: ignore[no-untyped-def
     cur.close()
 
 
+def _begin(conn) -> None:  # type: ignore[no-untyped-def]
+    """A real BEGIN for every SQLAlchemy transaction, reads included: the sqlite3 module only
+    begins before writes, so a request's SELECTs would each see a different database state
+    while a release is being replaced. With it, a request reads one snapshot (WAL)."""
+    conn.exec_driver_sql("BEGIN")
+
+
+def read_snapshot(conn: Connection) -> Connection:
+    """A request's connection reads one snapshot: REPEATABLE READ on PostgreSQL (SQLite gets it
+    from ``_begin``)."""
+    if conn.dialect.name == "postgresql":
+        return conn.execution_options(isolation_level="REPEATABLE READ")
+    return conn
+
+
 def make_engine(settings: Settings) -> Engine:
     url = driver_url(settings.database_url)
     if url.startswith("sqlite"):
         engine = create_engine(url, connect_args={"check_same_thread": False})
         event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "begin", _begin)
         return engine
     return create_engine(
         url,

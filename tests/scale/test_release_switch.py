@@ -15,7 +15,7 @@ QUERY = """{ code(system: ICD10CM, code: "A00.0") { code display release
   descriptions { text } children { code } ancestors { code } } codeSystems { billableCount } }"""
 
 
-def test_readers_are_not_disturbed_by_a_reload(engine: Engine, settings: Settings,
+def test_readers_are_not_disturbed_by_a_reload(fy2025: Engine, engine: Engine, settings: Settings,
                                                partner: dict[str, str]) -> None:
     # On SQLite the quota counters share the database file, whose single writer is the load:
     # metered requests would wait for it (see README, "Releases without downtime"). The readers
