@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from strawberry.tools import merge_types
+import strawberry
 
 from schema.codes.queries import CodeQueries
 from schema.releases.queries import ReleaseQueries
@@ -15,11 +15,19 @@ from service.limits import limit_extensions
 from service.metrics import OperationLabel
 from service.settings import Settings, get_settings
 
-Query = merge_types(
-    "Query",
-    (SystemQueries, CodeQueries, SearchQueries, ReleaseQueries, ViewerQueries, ValidationQueries),
+QUERY_DESCRIPTION = (
+    "Read ICD-10-CM: look codes up (`code`, `codes`), search them, compare releases, validate "
+    "a claim's codes. Each code returned by `code`/`codes`, and each code `validateCodes` "
+    "checks, costs one code view; the rest costs none. Send an API key as "
+    "`Authorization: Bearer <key>` to see `related` and `guidelines`; `viewer` shows your quota."
 )
-Mutation = merge_types("Mutation", (ViewerMutations,))
+Query = strawberry.type(
+    type("Query", (SystemQueries, CodeQueries, SearchQueries, ReleaseQueries, ViewerQueries,
+                   ValidationQueries), {}),
+    description=QUERY_DESCRIPTION,
+)
+Mutation = strawberry.type(type("Mutation", (ViewerMutations,), {}),
+                           description="Get an API key: `register` gives a free one.")
 
 
 def build_schema(extensions: list | None = None, settings: Settings | None = None) -> MedcodeSchema:

@@ -9,16 +9,33 @@ import strawberry
 
 @strawberry.enum(description="A code system medcode serves.")
 class CodeSystemId(Enum):
-    ICD10CM = "ICD10CM"
+    ICD10CM = strawberry.enum_value(
+        "ICD10CM", description="ICD-10-CM, the US clinical modification of ICD-10: diagnosis "
+        "codes, one release per fiscal year (FY2026 is in force from 2025-10-01)."
+    )
 
 
 @strawberry.enum(description="Where an item sits in the tabular's hierarchy.")
 class CodeLevel(Enum):
-    CHAPTER = "CHAPTER"
-    BLOCK = "BLOCK"
-    CATEGORY = "CATEGORY"
-    SUBCATEGORY = "SUBCATEGORY"
-    CODE = "CODE"
+    CHAPTER = strawberry.enum_value(
+        "CHAPTER", description="A chapter, named by its number (`4`: Endocrine, nutritional "
+        "and metabolic diseases)."
+    )
+    BLOCK = strawberry.enum_value(
+        "BLOCK", description="A range of categories within a chapter (`E08-E13`: Diabetes "
+        "mellitus)."
+    )
+    CATEGORY = strawberry.enum_value(
+        "CATEGORY", description="A three-character code (`E11`); billable only when nothing "
+        "sits below it (`I10`)."
+    )
+    SUBCATEGORY = strawberry.enum_value(
+        "SUBCATEGORY", description="A code of four to six characters with more specific codes "
+        "below it (`E11.6`): a header, not billable."
+    )
+    CODE = strawberry.enum_value(
+        "CODE", description="A leaf of the tabular (`E11.9`, `S52.001A`): billable on a claim."
+    )
 
 
 @strawberry.enum(description="The kind of a description of a code.")

@@ -17,11 +17,14 @@ from schema import build_schema
 from service import metrics
 from service.caching import ResultCache, make_cache_extension
 from service.db import make_engine
-from service.metering import MeteredContext, MeteredGraphQLRouter, Metering, MeteringExtension
+from service.ide import STATIC_PATH, static_files
+from service.metering import MeteredContext, Metering, MeteringExtension
 from service.middleware import EdgeMiddleware
 from service.migrate import is_current
 from service.models import Release
+from service.persisted import make_persisted_store
 from service.quota import Clock, QuotaStore, make_store
+from service.router import MedcodeGraphQLRouter
 from service.settings import Settings, get_settings
 
 EXPOSED_HEADERS = [
@@ -63,10 +66,17 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None, *
     app.state.settings = settings
     app.state.metering = meter
     meter.install(app)
+    persisted = make_persisted_store(redis_url=settings.redis_url,
+                                     max_entries=settings.persisted_query_entries,
+                                     ttl=settings.persisted_query_ttl)
+    app.state.persisted_queries = persisted
     app.include_router(
-        MeteredGraphQLRouter(schema, context_getter=context_getter, graphql_ide="graphiql"),
+        MedcodeGraphQLRouter(schema, context_getter=context_getter, graphql_ide="graphiql",
+                             persisted=persisted,
+                             persisted_max_chars=settings.persisted_query_max_chars),
         prefix="/graphql",
     )
+    app.mount(STATIC_PATH, static_files(), name="graphiql-static")
 
     app.add_middleware(
         CORSMiddleware,

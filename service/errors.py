@@ -16,6 +16,9 @@ GRAPHQL_VALIDATION_FAILED = "GRAPHQL_VALIDATION_FAILED"
 GRAPHQL_PARSE_FAILED = "GRAPHQL_PARSE_FAILED"
 BAD_REQUEST = "BAD_REQUEST"
 INTERNAL_ERROR = "INTERNAL_ERROR"
+# Automatic persisted queries (service/persisted.py): an unknown hash; the client resends
+# the query text with it.
+PERSISTED_QUERY_NOT_FOUND = "PERSISTED_QUERY_NOT_FOUND"
 
 
 def coded_error(message: str, code: str, **extra: Any) -> GraphQLError:

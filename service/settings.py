@@ -41,6 +41,12 @@ class Settings(BaseSettings):
     # 0 turns the cache off.
     result_cache_entries: int = 4096
 
+    # Automatic persisted queries: query texts kept per process in an LRU (and in Redis, when
+    # set, for this many seconds after their last use); a longer query runs but is not kept.
+    persisted_query_entries: int = 10_000
+    persisted_query_ttl: int = 30 * 86_400
+    persisted_query_max_chars: int = 100_000
+
     # Logs: "text" or "json" (one object per line, with the request id).
     log_format: str = "text"
     log_level: str = "INFO"

@@ -21,6 +21,17 @@ AsOf = Annotated[
 ]
 
 
+System = Annotated[CodeSystemId, strawberry.argument(description="The code system to look in.")]
+CodeArg = Annotated[str, strawberry.argument(
+    description="The code as written on a chart or claim: dotted or not, any case, surrounding "
+    "spaces ignored (`E11.9`, `e119`). Blocks and chapters too (`E08-E13`, `4`)."
+)]
+CodesArg = Annotated[list[str], strawberry.argument(
+    description="Up to 500 codes, written as for `code`; the answer keeps their order and "
+    "repeats."
+)]
+
+
 KEY_SHAPE = re.compile(r"[0-9A-Z][0-9A-Z-]{0,15}")
 
 
@@ -51,8 +62,8 @@ class CodeQueries:
     async def code(
         self,
         info: Info,
-        system: CodeSystemId,
-        code: str,
+        system: System,
+        code: CodeArg,
         as_of: AsOf = None,
     ) -> Code | None:
         return (await lookup(info, system, [code], as_of))[0]
@@ -62,8 +73,8 @@ class CodeQueries:
     async def codes(
         self,
         info: Info,
-        system: CodeSystemId,
-        codes: list[str],
+        system: System,
+        codes: CodesArg,
         as_of: AsOf = None,
     ) -> list[Code | None]:
         limit = info.context.settings.max_codes

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 from strawberry.types import Info
@@ -28,11 +28,19 @@ def _require_key(info: Info) -> None:
     if _ctx(info).viewer.is_guest:
         raise coded_error(REGISTER_HINT, REGISTRATION_REQUIRED)
 
+GuidelinesInherited = Annotated[bool, strawberry.argument(
+    description="Also the guidelines of the code's ancestors, nearest first (where a "
+    "7th-character definition usually lives). `false`: the code's own only."
+)]
+
 
 @strawberry.type(description="A description of a code: its official title or an inclusion term.")
 class Description:
-    kind: DescriptionKind
-    text: str
+    kind: DescriptionKind = strawberry.field(
+        description="`OFFICIAL` for the title, `INCLUSION_TERM` for a term listed under the "
+        "code (a condition coded here)."
+    )
+    text: str = strawberry.field(description="The text, as the tabular prints it.")
 
 
 @strawberry.type(
@@ -65,8 +73,13 @@ class RelatedCode:
 @strawberry.type(description="A coding guideline: an includes note, a plain note or a "
                  "7th-character instruction.")
 class Guideline:
-    kind: GuidelineKind
-    text: str
+    kind: GuidelineKind = strawberry.field(
+        description="An includes note, a plain note, or a 7th-character instruction."
+    )
+    text: str = strawberry.field(
+        description="The guideline's text, as the tabular prints it; a 7th-character "
+        "definition lists each character and its meaning (`A initial encounter`)."
+    )
     source_code: str = strawberry.field(description="The code the guideline is written under.")
     inherited: bool = strawberry.field(description="True when it comes from an ancestor.")
 
@@ -136,8 +149,13 @@ class Code:
     async def related(
         self,
         info: Info,
-        kinds: list[RelationKind] | None = None,
-        inherited: bool = True,
+        kinds: Annotated[list[RelationKind] | None, strawberry.argument(
+            description="Only these kinds of note (`[EXCLUDES1]` for the conflicts a claim "
+            "must avoid); all kinds when omitted.")] = None,
+        inherited: Annotated[bool, strawberry.argument(
+            description="Also the notes of the code's ancestors (a category's Excludes1 "
+            "governs every code below it), nearest first. `false`: the code's own notes "
+            "only.")] = True,
     ) -> list[RelatedCode] | None:
         _require_key(info)
         owners = await self._owners(info, inherited)
@@ -154,7 +172,9 @@ class Code:
     @strawberry.field(description="Includes notes, plain notes and 7th-character definitions, "
                       "with `inherited` (default) those of its ancestors; the 7th-character "
                       "definition in force is the nearest one. Needs an API key.")
-    async def guidelines(self, info: Info, inherited: bool = True) -> list[Guideline] | None:
+    async def guidelines(
+        self, info: Info, inherited: GuidelinesInherited = True
+    ) -> list[Guideline] | None:
         _require_key(info)
         owners = await self._owners(info, inherited)
         loaded = await _ctx(info).loaders.guidelines_by_content.load_many(

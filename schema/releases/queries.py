@@ -19,7 +19,9 @@ class ReleaseQueries:
     @strawberry.field(description="What changed from one release to another (`2025` to "
                       "`2026`). Costs no code views.")
     def changes(
-        self, info: Info, system: CodeSystemId,
+        self, info: Info,
+        system: Annotated[CodeSystemId, strawberry.argument(
+            description="The code system whose releases to compare.")],
         from_: Annotated[str, strawberry.argument(name="from", description="Older release.")],
         to: Annotated[str, strawberry.argument(description="Newer release.")],
     ) -> ReleaseChanges:

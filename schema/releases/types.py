@@ -9,7 +9,7 @@ from schema.codes.types import Code
 
 @strawberry.type(description="A billable code whose title changed between two releases.")
 class Revision:
-    code: str
+    code: str = strawberry.field(description="The code whose title changed (`E11.9`).")
     before: str = strawberry.field(description="The title in the older release.")
     after: str = strawberry.field(description="The title in the newer release.")
 
@@ -25,6 +25,6 @@ class ReleaseChanges:
                                            "gone, or expanded into new children (as E72.53).")
     revised: list[Revision] = strawberry.field(description="Billable in both, with a changed "
                                                "title.")
-    added_count: int
-    deleted_count: int
-    revised_count: int
+    added_count: int = strawberry.field(description="How many codes `added` holds.")
+    deleted_count: int = strawberry.field(description="How many codes `deleted` holds.")
+    revised_count: int = strawberry.field(description="How many entries `revised` holds.")

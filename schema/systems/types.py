@@ -30,8 +30,10 @@ class Release:
 
 @strawberry.type(description="A code system, described by its newest loaded release.")
 class CodeSystem:
-    id: CodeSystemId
-    name: str
+    id: CodeSystemId = strawberry.field(
+        description="The identifier to pass as `system` to `code`, `codes` and `search`."
+    )
+    name: str = strawberry.field(description="The system's usual name (`ICD-10-CM`).")
     version: str = strawberry.field(description="The newest loaded release.")
     code_count: int = strawberry.field(description="Items in the newest release.")
     billable_count: int = strawberry.field(description="Billable codes in the newest release.")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime
 import re
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 from sqlalchemy.exc import IntegrityError
@@ -58,7 +58,12 @@ class ViewerMutations:
     @strawberry.mutation(description="Register for a free API key (6 code views a day): one "
                          "key per email address, a few registrations a day per client address. "
                          "The key is shown once.")
-    def register(self, info: Info, email: str) -> RegisteredKey:
+    def register(
+        self, info: Info,
+        email: Annotated[str, strawberry.argument(
+            description="Your email address (like you@example.com): one free key per address."
+        )],
+    ) -> RegisteredKey:
         from service.auth import guest_subject
         from service.keys import create_key, key_for_email
         from service.quota import StoreUnavailable

@@ -18,10 +18,16 @@ class Quota:
 @strawberry.type(description="Who is calling.")
 class Viewer:
     plan: str = strawberry.field(description="`guest`, `free`, `pro` or `partner`.")
-    quota: Quota
+    quota: Quota = strawberry.field(
+        description="Code views allowed, used and left today; the same numbers as the "
+        "`X-RateLimit-*` response headers."
+    )
 
 
 @strawberry.type(description="A newly registered API key. The key is shown once: store it.")
 class RegisteredKey:
-    key: str
-    plan: str
+    key: str = strawberry.field(
+        description="The API key. Send it as `Authorization: Bearer <key>` (or `X-API-Key`). "
+        "It is shown only this once: medcode stores a hash of it."
+    )
+    plan: str = strawberry.field(description="The key's plan: `free`.")
