@@ -15,6 +15,7 @@
 from __future__ import annotations
 
 import contextlib
+import json
 import logging
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -22,7 +23,7 @@ from typing import Any
 
 from cross_web import HTTPException
 from fastapi import FastAPI, Request
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import Response
 from graphql import ExecutionResult as GraphQLExecutionResult
 from sqlalchemy import Engine
 from strawberry.extensions import SchemaExtension
@@ -97,9 +98,11 @@ def rate_limit_headers(state: QuotaState | None) -> dict[str, str]:
 
 
 def error_response(status: int, message: str, code: str,
-                   headers: dict[str, str] | None = None) -> JSONResponse:
+                   headers: dict[str, str] | None = None) -> Response:
     body = {"data": None, "errors": [{"message": message, "extensions": {"code": code}}]}
-    return JSONResponse(body, status_code=status, headers=headers)
+    # ASCII-escaped, so that a lone surrogate echoed from the request cannot break encoding.
+    return Response(json.dumps(body), status_code=status, headers=headers,
+                    media_type="application/json")
 
 
 def _reset_text(state: QuotaState) -> str:
@@ -261,7 +264,10 @@ class MeteredGraphQLRouter(GraphQLRouter):
     """Strawberry's FastAPI router, answering its own 400s as GraphQL JSON with quota headers."""
 
     def decode_json(self, data: str | bytes) -> object:
-        value = super().decode_json(data)
+        try:
+            value = super().decode_json(data)
+        except (ValueError, RecursionError):  # bad UTF-8, 10,000-deep nesting, huge numbers
+            raise HTTPException(400, "Unable to parse request body as JSON") from None
         if not isinstance(value, dict | list):
             raise HTTPException(400, 'Expected a JSON object such as {"query": "{ codeSystems '
                                      '{ id } }", "variables": {}}.')

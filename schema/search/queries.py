@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import strawberry
 from strawberry.types import Info
 
@@ -19,11 +21,17 @@ class SearchQueries:
     async def search(
         self,
         info: Info,
-        text: str,
-        systems: list[CodeSystemId] | None = None,
-        billable_only: bool = False,
-        first: int = 20,
-        after: str | None = None,
+        text: Annotated[str, strawberry.argument(
+            description="What the coder has in front of them: words from a chart, a lay term, an "
+            "abbreviation, a misspelling, or a code or its start (at most 256 characters).")],
+        systems: Annotated[list[CodeSystemId] | None, strawberry.argument(
+            description="Code systems to search (default: all).")] = None,
+        billable_only: Annotated[bool, strawberry.argument(
+            description="Only codes that may be reported on a claim.")] = False,
+        first: Annotated[int, strawberry.argument(
+            description="Results per page (at most 100).")] = 20,
+        after: Annotated[str | None, strawberry.argument(
+            description="A cursor from a previous page: continue after it.")] = None,
     ) -> CodeConnection:
         ctx = info.context
         settings = ctx.settings

@@ -11,21 +11,23 @@ from schema.codes.types import Code
 
 @strawberry.type(description="Where a page of results ends.")
 class PageInfo:
-    has_next_page: bool
-    end_cursor: str | None
+    has_next_page: bool = strawberry.field(description="True when more results follow this page.")
+    end_cursor: str | None = strawberry.field(
+        description="The last result's cursor: pass it as `after` for the next page."
+    )
 
 
 @strawberry.type(description="One search result.")
 class CodeEdge:
     cursor: str = strawberry.field(description="Pass as `after` to continue after this result.")
-    node: Code
+    node: Code = strawberry.field(description="The code found.")
     score: float = strawberry.field(description="Relevance; higher is better.")
 
 
 @strawberry.type(description="A page of search results.")
 class CodeConnection:
-    edges: list[CodeEdge]
-    page_info: PageInfo
+    edges: list[CodeEdge] = strawberry.field(description="This page's results, best first.")
+    page_info: PageInfo = strawberry.field(description="Where this page ends.")
     total_count: int = strawberry.field(description="Codes matching in all.")
 
 
