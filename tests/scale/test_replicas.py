@@ -36,8 +36,6 @@ def free_port() -> int:
 
 @pytest.fixture(scope="module")
 def replicas(engine: Engine, settings: Settings) -> Iterator[list[str]]:
-    if not settings.database_url.startswith("postgresql"):
-        pytest.skip("replicas share a PostgreSQL database: runs in the postgresql variant")
     redis_url = os.environ.get(REDIS_ENV)
     if not redis_url:
         pytest.skip(f"replicas share Redis: set {REDIS_ENV} (as .ci/run does)")
@@ -78,6 +76,9 @@ def ask(url: str, guest: str) -> httpx.Response:
 
 def new_guest() -> str:
     return f"198.18.{random.randrange(256)}.{random.randrange(1, 255)}"
+
+
+pytestmark = pytest.mark.postgresql_only
 
 
 def test_a_view_spent_on_one_replica_is_refused_on_the_other(replicas: list[str]) -> None:
