@@ -19,6 +19,7 @@ from typing import Any
 
 from graphql import ExecutionResult as GraphQLExecutionResult
 from graphql import OperationDefinitionNode, OperationType
+from sqlalchemy.exc import SQLAlchemyError
 from strawberry.extensions import SchemaExtension
 
 from service import metrics
@@ -103,7 +104,15 @@ def make_cache_extension(cache: ResultCache) -> type[SchemaExtension]:
                                                                 ec.operation_name):
                 yield
                 return
-            key = result_key(ec.context, ec.query, ec.operation_name, ec.variables)
+            try:
+                key = result_key(ec.context, ec.query, ec.operation_name, ec.variables)
+            except SQLAlchemyError:
+                # The database is away (the key needs the loaded releases). Run uncached: the
+                # resolvers meet the same error and report it (503, and the metering extension
+                # refunds the views). Raising here would skip every other extension's exit,
+                # the refund included.
+                yield
+                return
             hit = cache.get(key)
             if hit is not None:
                 metrics.CACHE.labels("result", "hit").inc()

@@ -13,7 +13,7 @@ import contextlib
 import logging
 import re
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 import strawberry
@@ -37,7 +37,13 @@ log = logging.getLogger("medcode.errors")
 _TOO_LARGE = re.compile(
     r"exceeds maximum operation depth|aliases found\. Allowed|more than \d+ tokens", re.I
 )
-_BAD_INPUT = re.compile(r"^Variable '\$|got invalid value|^Argument '.*' of .*required", re.I)
+# Values the caller sent that cannot be used (variable coercion). A document that misuses a
+# variable ("Variable '$c' is not defined.") is a validation error like any other.
+_BAD_INPUT = re.compile(
+    r"^Variable '\$[^']*' has invalid (?:default )?value|^Variable values are nested too deeply"
+    r"|got invalid value|^Argument '.*' of .*required",
+    re.I,
+)
 UNAVAILABLE_MESSAGE = (
     "The database is unreachable right now; nothing was charged. Retry in a few seconds."
 )
@@ -94,6 +100,27 @@ class MedcodeSchema(strawberry.Schema):
                 log.warning("database unavailable: %s", error.message)
                 error.message = UNAVAILABLE_MESSAGE
             error.extensions = extensions
+        # Here, not only in ErrorStatus: an exception raised by an extension's on_execute (the
+        # result cache reads the releases) skips the code after every on_operation's yield.
+        set_status(execution_context, errors)
+
+
+def code_of(error: GraphQLError) -> str:
+    """The code an error carries, or will carry once ``process_errors`` has seen it."""
+    code = (error.extensions or {}).get("code")
+    return code if isinstance(code, str) else classify(error)
+
+
+def set_status(execution_context: ExecutionContext | None,
+               errors: Iterable[GraphQLError]) -> None:
+    """503 with ``Retry-After`` when the database is unreachable. (A bug, INTERNAL_ERROR, stays
+    a 200 with its error, as GraphQL answers a failed field; the README says so.)"""
+    if SERVICE_UNAVAILABLE not in {code_of(e) for e in errors}:
+        return
+    response = getattr(getattr(execution_context, "context", None), "response", None)
+    if response is not None:
+        response.status_code = 503
+        response.headers["Retry-After"] = "5"
 
 
 class ErrorStatus(SchemaExtension):
@@ -104,10 +131,4 @@ class ErrorStatus(SchemaExtension):
     def on_operation(self) -> Iterator[None]:
         yield
         result = self.execution_context.result
-        errors = getattr(result, "errors", None) or ()
-        if any(classify(e) == SERVICE_UNAVAILABLE for e in errors if e.original_error):
-            ctx: Any = self.execution_context.context
-            response = getattr(ctx, "response", None)
-            if response is not None:
-                response.status_code = 503
-                response.headers["Retry-After"] = "5"
+        set_status(self.execution_context, getattr(result, "errors", None) or ())

@@ -279,7 +279,11 @@ class _Run:
     async def run(self, codes: Sequence[str]) -> Validation:
         items: dict[str, Item] = {}
         for pos, raw in enumerate(codes):
+            # Input that cannot be a code keeps its own (squeezed, upper-case) text as its key:
+            # it is reported as unknown, and never looked up (KEY_SHAPE below).
             key = normalise(raw)
+            if key is None:
+                key = lookup_key("".join(raw.split()))
             if key in items:
                 items[key].positions.append(pos)
             else:

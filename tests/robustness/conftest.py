@@ -1,0 +1,251 @@
+"""Fixtures for the robustness suite, and the table it prints at the end of the run.
+
+Every test here records what it tried in ``LEDGER`` (backend, kind of bad input or fault, cases,
+what they got); ``pytest_terminal_summary`` prints it as one Markdown table, the table the issue
+asks for. PostgreSQL and Redis faults are simulated with :class:`TcpProxy` (the machine's servers
+keep serving other tests): the PostgreSQL tests use a database of their own next to the one in
+``MEDCODE_TEST_POSTGRES_URL`` (``<name>_robust``), never that one.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import time
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine, func, select, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import OperationalError
+
+from bench.robustness import table
+from seed import icd10cm
+from seed.tabular import Tabular, parse_tabular
+from service.db import make_engine
+from service.migrate import upgrade
+from service.models import Code, Description, RelatedCode, Release
+from service.settings import Settings
+from tests.conftest import POSTGRES_ENV, REDIS_ENV
+from tests.robustness.proxy import TcpProxy
+
+ROOT = Path(__file__).resolve().parents[2]
+LEDGER: list[tuple[str, str, int, str]] = []
+
+
+def record(backend: str, kind: str, cases: int, result: str) -> None:
+    LEDGER.append((backend, kind, cases, result))
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    if not LEDGER:
+        return
+    terminalreporter.write_sep("=", "robustness: what was tried and what it got")
+    terminalreporter.write_line(table(LEDGER))
+    cases = sum(r[2] for r in LEDGER)
+    terminalreporter.write_line(f"{cases} cases in {len(LEDGER)} rows")
+
+
+def backend_of(engine: Engine) -> str:
+    return engine.dialect.name
+
+
+# --- the command line, in a subprocess ---------------------------------------------------------
+
+
+def cli_env(**settings: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("MEDCODE_")}
+    return {**env, **{f"MEDCODE_{k.upper()}": v for k, v in settings.items()}}
+
+
+def run_cli(*args: str, timeout: float = 180, **settings: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "service.cli", *args], capture_output=True,
+                          text=True, env=cli_env(**settings), cwd=ROOT, timeout=timeout)
+
+
+def start_cli(*args: str, **settings: str) -> subprocess.Popen[bytes]:
+    return subprocess.Popen([sys.executable, "-m", "service.cli", *args],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                            env=cli_env(**settings), cwd=ROOT)
+
+
+# --- what a loaded database holds --------------------------------------------------------------
+
+SAMPLE_CODES = ("E11.9", "S52.001A", "T36.0X1A", "I10", "A00-A09", "1", "Z3A.09")
+
+
+def snapshot(engine: Engine) -> dict[str, object]:
+    """Counts and a few codes: what must survive a killed load unchanged."""
+    with engine.connect() as conn:
+        def count(table: type) -> int:
+            return int(conn.execute(select(func.count()).select_from(table)).scalar_one())
+
+        releases = conn.execute(select(Release.system_id, Release.version, Release.code_count,
+                                       Release.billable_count).order_by(Release.version)).all()
+        codes = dict(conn.execute(select(Code.code, Code.display)
+                                  .where(Code.code.in_(SAMPLE_CODES))).all())
+        return {"releases": [tuple(r) for r in releases], "codes": count(Code),
+                "descriptions": count(Description), "related": count(RelatedCode),
+                "sample": codes}
+
+
+# --- SQLite ------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def tabular() -> Tabular:
+    return parse_tabular(icd10cm.bundled_source().path)
+
+
+@pytest.fixture(scope="session")
+def loaded_sqlite_template(tmp_path_factory: pytest.TempPathFactory, tabular: Tabular) -> Path:
+    """A SQLite file holding the release, checkpointed and closed: copy it, never open it."""
+    path = tmp_path_factory.mktemp("robust-template") / "medcode.db"
+    engine = make_engine(Settings(database_url=f"sqlite:///{path}"))
+    upgrade(engine)
+    icd10cm.load(engine, parsed=tabular)
+    with engine.connect() as conn:
+        conn.execute(text("PRAGMA wal_checkpoint(TRUNCATE)"))
+    engine.dispose()
+    return path
+
+
+@pytest.fixture
+def loaded_sqlite(loaded_sqlite_template: Path, tmp_path: Path) -> Path:
+    """A private copy of the loaded database."""
+    path = tmp_path / "medcode.db"
+    shutil.copyfile(loaded_sqlite_template, path)
+    return path
+
+
+# --- PostgreSQL --------------------------------------------------------------------------------
+
+
+def _require_postgres() -> str:
+    url = os.environ.get(POSTGRES_ENV)
+    if not url:
+        pytest.skip(f"PostgreSQL tests need {POSTGRES_ENV} (set by .ci/run)")
+    return url
+
+
+def with_database(url: str, database: str) -> str:
+    return make_url(url).set(database=database).render_as_string(hide_password=False)
+
+
+def with_port(url: str, port: int, host: str = "127.0.0.1") -> str:
+    return make_url(url).set(host=host, port=port).render_as_string(hide_password=False)
+
+
+@pytest.fixture(scope="session")
+def robust_pg_url(request: pytest.FixtureRequest) -> str:
+    """A PostgreSQL database of this suite's own (``<test database>_robust``), migrated and
+    loaded once. Fails, not skips, when the variable is set and the server does not answer."""
+    base = _require_postgres()
+    name = f"{make_url(base).database}_robust"
+    admin = make_engine(Settings(database_url=with_database(base, "postgres")))
+    try:
+        with admin.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            exists = conn.execute(text("SELECT 1 FROM pg_database WHERE datname = :n"),
+                                  {"n": name}).first()
+            if exists is None:
+                conn.execute(text(f'CREATE DATABASE "{name}"'))
+    except OperationalError as exc:
+        pytest.fail(f"{POSTGRES_ENV}={base} is set but PostgreSQL does not answer: {exc.orig}")
+    finally:
+        admin.dispose()
+    url = with_database(base, name)
+    engine = make_engine(Settings(database_url=url))
+    with engine.begin() as conn:
+        conn.execute(text("DROP SCHEMA public CASCADE"))
+        conn.execute(text("CREATE SCHEMA public"))
+    upgrade(engine)
+    icd10cm.load(engine, parsed=request.getfixturevalue("tabular"))
+    engine.dispose()
+    return url
+
+
+@pytest.fixture
+def pg_proxy(robust_pg_url: str) -> Iterator[TcpProxy]:
+    target = make_url(robust_pg_url)
+    with TcpProxy(target.host or "127.0.0.1", target.port or 5432) as proxy:
+        yield proxy
+
+
+# --- Redis -------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def redis_server_url() -> str:
+    url = os.environ.get(REDIS_ENV)
+    if not url:
+        pytest.skip(f"Redis tests need {REDIS_ENV} (set by .ci/run)")
+    import redis
+
+    try:
+        redis.Redis.from_url(url, socket_connect_timeout=2).ping()
+    except (redis.RedisError, OSError) as exc:
+        pytest.fail(f"{REDIS_ENV}={url} is set but Redis does not answer: {exc}")
+    return url
+
+
+@pytest.fixture
+def redis_proxy(redis_server_url: str) -> Iterator[TcpProxy]:
+    target = make_url(redis_server_url)
+    with TcpProxy(target.host or "127.0.0.1", target.port or 6379) as proxy:
+        yield proxy
+
+
+# --- quota counters that need no server --------------------------------------------------------
+
+
+class MemoryStore:
+    """A quota store in a dict: the database is then the only server a request needs."""
+
+    def __init__(self) -> None:
+        self.counts: dict[tuple[str, int], int] = {}
+
+    def charge(self, subject: str, window: int, cost: int, limit: int | None,
+               ttl: int) -> tuple[bool, int]:
+        used = self.counts.get((subject, window), 0)
+        if limit is not None and used + cost > limit:
+            return False, used
+        self.counts[(subject, window)] = used + max(cost, 0)
+        return True, used + max(cost, 0)
+
+    def refund(self, subject: str, window: int, amount: int, ttl: int) -> int:
+        used = max(self.counts.get((subject, window), 0) - amount, 0)
+        self.counts[(subject, window)] = used
+        return used
+
+    def used(self, subject: str, window: int) -> int:
+        return self.counts.get((subject, window), 0)
+
+    def purge(self, before: int) -> None:
+        for key in [k for k in self.counts if k[1] < before]:
+            del self.counts[key]
+
+    def close(self) -> None:
+        pass
+
+
+def wait_for(condition: object, what: str, *, limit: float = 120, every: float = 0.05) -> None:
+    """Poll ``condition()`` until true (a bound on waiting, never an assertion on time)."""
+    deadline = time.monotonic() + limit
+    while not condition():  # type: ignore[operator]
+        if time.monotonic() > deadline:
+            pytest.fail(f"gave up waiting for {what}")
+        time.sleep(every)
+
+
+def one_line(stderr: str) -> str:
+    lines = [line for line in stderr.splitlines() if line.strip()]
+    assert len(lines) == 1, f"expected one line on stderr, got: {stderr!r}"
+    assert "Traceback" not in stderr
+    return lines[0]
+
+
+def counts_of(outcomes: Mapping[str, int]) -> str:
+    return ", ".join(f"{o} ×{n}" for o, n in sorted(outcomes.items()))
