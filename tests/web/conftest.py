@@ -4,6 +4,7 @@ address) and fresh keys, so no test meets another's quota counters."""
 from __future__ import annotations
 
 import itertools
+import random
 import uuid
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -16,12 +17,13 @@ from service.app import create_app
 from service.keys import create_key
 from service.settings import Settings
 
-_addresses = itertools.count(1)
+# A random start per run: guest counters in Redis outlive a run (they last the UTC day).
+_addresses = itertools.count(random.randrange(250, 50_000))
 
 
 def fresh_address() -> str:
     n = next(_addresses)
-    return f"192.0.2.{n % 250 + 1}" if n < 250 else f"100.64.{n // 250}.{n % 250 + 1}"
+    return f"100.{64 + n // 62_500}.{n // 250 % 250}.{n % 250 + 1}"
 
 
 @pytest.fixture
