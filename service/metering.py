@@ -173,7 +173,7 @@ class Metering:
             log.warning("service unavailable: %s", exc)
             return error_response(503, UNAVAILABLE_MESSAGE if isinstance(exc, StoreUnavailable)
                                   else "The database does not answer; try again in a minute.",
-                                  SERVICE_UNAVAILABLE)
+                                  SERVICE_UNAVAILABLE, {"Retry-After": "5"})
 
         app.add_exception_handler(AuthError, unauthenticated)
         app.add_exception_handler(KeyStoreUnavailable, unavailable)
@@ -216,6 +216,7 @@ class MeteringExtension(SchemaExtension):
             log.warning("quota store unavailable: %s", exc)
             ctx.store_down = True
             self._refuse(ctx, 503, UNAVAILABLE_MESSAGE, SERVICE_UNAVAILABLE)
+            ctx.response.headers["Retry-After"] = "5"
             yield
             return
         ctx.quota = state
