@@ -58,6 +58,21 @@ def settings(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFa
 
 
 @pytest.fixture(scope="session")
+def redis_url() -> str:
+    """MEDCODE_TEST_REDIS_URL: skip without it, fail if it is set and Redis does not answer."""
+    url = os.environ.get(REDIS_ENV)
+    if not url:
+        pytest.skip(f"Redis tests need {REDIS_ENV} (set by .ci/run)")
+    import redis
+
+    try:
+        redis.Redis.from_url(url, socket_connect_timeout=2).ping()
+    except (redis.RedisError, OSError) as exc:
+        pytest.fail(f"{REDIS_ENV}={url} is set but Redis does not answer: {exc}")
+    return url
+
+
+@pytest.fixture(scope="session")
 def engine(settings: Settings) -> Iterator[Engine]:
     """A migrated database holding the bundled ICD-10-CM release."""
     eng = make_engine(settings)

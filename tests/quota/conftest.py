@@ -8,7 +8,6 @@ Guests are counted per client address, so every test that spends views uses fres
 from __future__ import annotations
 
 import itertools
-import os
 import time
 import uuid
 from collections.abc import Callable, Iterator
@@ -23,7 +22,6 @@ from service.app import create_app
 from service.keys import create_key
 from service.quota import Meter, QuotaStore, RedisStore, SqlStore, window_start
 from service.settings import Settings
-from tests.conftest import REDIS_ENV
 
 # 09:00 UTC thirty days ago: the tests' windows never meet the real ones in the session database,
 # and the purge of older windows that every new meter does once never reaches today's counters.
@@ -59,20 +57,6 @@ def addresses() -> Callable[[], str]:
 @pytest.fixture
 def clock() -> FakeClock:
     return FakeClock()
-
-
-@pytest.fixture(scope="session")
-def redis_url() -> str:
-    url = os.environ.get(REDIS_ENV)
-    if not url:
-        pytest.skip(f"Redis tests need {REDIS_ENV} (set by .ci/run)")
-    import redis
-
-    try:
-        redis.Redis.from_url(url, socket_connect_timeout=2).ping()
-    except (redis.RedisError, OSError) as exc:
-        pytest.fail(f"{REDIS_ENV}={url} is set but Redis does not answer: {exc}")
-    return url
 
 
 @pytest.fixture(params=["sql", "redis"])

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import uuid
 from collections.abc import Callable
 from typing import Any
@@ -12,7 +11,6 @@ import pytest
 from fastapi.testclient import TestClient
 
 from service.persisted import MemoryPersistedQueries, RedisPersistedQueries, sha256_hex
-from tests.conftest import REDIS_ENV
 from tests.web.conftest import used
 
 QUERY = """query CodeCard($code: String!) {
@@ -148,20 +146,6 @@ def test_the_process_store_is_bounded() -> None:
     assert store.chars <= 100 and store.get("f" * 64) == "x" * 95
     store.put("e" * 64, "y" * 101)  # larger than the whole store: not kept
     assert store.get("e" * 64) is None
-
-
-@pytest.fixture
-def redis_url() -> str:
-    url = os.environ.get(REDIS_ENV)
-    if not url:
-        pytest.skip(f"Redis tests need {REDIS_ENV} (set by .ci/run)")
-    import redis
-
-    try:
-        redis.Redis.from_url(url, socket_connect_timeout=2).ping()
-    except (redis.RedisError, OSError) as exc:
-        pytest.fail(f"{REDIS_ENV}={url} is set but Redis does not answer: {exc}")
-    return url
 
 
 def test_replicas_share_persisted_queries_through_redis(
