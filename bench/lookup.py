@@ -180,6 +180,15 @@ def pct(values: list[float], q: int) -> float:
     return statistics.quantiles(values, n=100)[q - 1] if len(values) > 1 else values[0]
 
 
+def print_table(rows: list[tuple[str, str]]) -> None:
+    """A two-column table of measures, as every bench command prints it."""
+    width = max(len(k) for k, _ in rows)
+    print(f"{'measure':<{width}}  value")
+    print(f"{'-' * width}  {'-' * 16}")
+    for k, v in rows:
+        print(f"{k:<{width}}  {v}")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--db", help="database URL (default: a fresh SQLite file in bench/out)")
@@ -240,11 +249,7 @@ def main() -> None:
         ("server peak memory (MB)", f"{peak:.0f}"),
         ("load generator", "wrk" if shutil.which("wrk") else "httpx (asyncio)"),
     ]
-    width = max(len(k) for k, _ in rows)
-    print(f"{'measure':<{width}}  value")
-    print(f"{'-' * width}  {'-' * 16}")
-    for k, v in rows:
-        print(f"{k:<{width}}  {v}")
+    print_table(rows)
 
 
 if __name__ == "__main__":

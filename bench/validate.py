@@ -26,7 +26,17 @@ from pathlib import Path
 
 from sqlalchemy import Engine, event
 
-from bench.lookup import OUT, free_port, load, make_key, pct, seed, sequential, server
+from bench.lookup import (
+    OUT,
+    free_port,
+    load,
+    make_key,
+    pct,
+    print_table,
+    seed,
+    sequential,
+    server,
+)
 from bench.sample import billable
 from schema import build_schema
 from service.context import Context, Viewer
@@ -143,11 +153,7 @@ def main() -> None:
         ("500-code claim, in the service: p50 (ms)", f"{statistics.median(big):.1f}"),
         ("500-code claim: SQL statements", str(big_statements)),
     ]
-    width = max(len(k) for k, _ in rows)
-    print(f"{'measure':<{width}}  value")
-    print(f"{'-' * width}  {'-' * 16}")
-    for k, v in rows:
-        print(f"{k:<{width}}  {v}")
+    print_table(rows)
 
 
 if __name__ == "__main__":
