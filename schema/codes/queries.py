@@ -36,9 +36,13 @@ KEY_SHAPE = re.compile(r"[0-9A-Z][0-9A-Z-]{0,15}")
 
 
 def normalise(raw: str) -> str | None:
-    """User input to the stored lookup key: ``e11.9``, ``E119`` and `` E11.9 `` all find E11.9.
+    """User input to the stored lookup key: ``e11.9``, ``E119`` and `` E11.9 `` all find E11.9;
+    a reference as notes write it (``E08.-``, a block with an en dash) finds its code too.
     None for input that cannot be a code (never sent to the database: NUL bytes and the like)."""
-    key = lookup_key("".join(raw.split()))
+    text = "".join(raw.split()).replace("\u2013", "-").replace("\u2014", "-")
+    if len(text) > 1 and text.endswith("-"):
+        text = text.rstrip("-").rstrip(".")
+    key = lookup_key(text)
     return key if KEY_SHAPE.fullmatch(key) else None
 
 

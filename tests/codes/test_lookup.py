@@ -184,3 +184,11 @@ def test_input_that_cannot_be_a_code_is_null(client: TestClient,
                {"c": ["E11\u00009", "%", "", "e11.9", "'; drop table code; --", "é"]}, partner)
     assert body["_status"] == 200 and "errors" not in body, body
     assert body["data"]["codes"] == [None, None, None, {"code": "E11.9"}, None, None]
+
+
+def test_references_as_notes_write_them_find_their_code(client: TestClient,
+                                                        partner: dict[str, str]) -> None:
+    body = gql(client, "query($c: [String!]!) { codes(system: ICD10CM, codes: $c) { code } }",
+               {"c": ["E08.-", "n18.3-", "A00\u2013A09", "-"]}, partner)
+    assert body["data"]["codes"] == [{"code": "E08"}, {"code": "N18.3"}, {"code": "A00-A09"},
+                                     None]
