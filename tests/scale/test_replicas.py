@@ -9,13 +9,9 @@ from __future__ import annotations
 
 import os
 import random
-import socket
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
+from contextlib import ExitStack
 
 import httpx
 import pytest
@@ -23,15 +19,9 @@ from sqlalchemy import Engine
 
 from service.settings import Settings
 from tests.conftest import REDIS_ENV
+from tests.live import live_server
 
-ROOT = Path(__file__).resolve().parents[2]
 QUERY = '{ code(system: ICD10CM, code: "I10") { code display } }'
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 @pytest.fixture(scope="module")
@@ -39,34 +29,10 @@ def replicas(engine: Engine, settings: Settings) -> Iterator[list[str]]:
     redis_url = os.environ.get(REDIS_ENV)
     if not redis_url:
         pytest.skip(f"replicas share Redis: set {REDIS_ENV} (as .ci/run does)")
-    env = {**os.environ, "MEDCODE_DATABASE_URL": settings.database_url,
-           "MEDCODE_REDIS_URL": redis_url, "MEDCODE_TRUSTED_PROXIES": '["127.0.0.1"]',
+    env = {"MEDCODE_REDIS_URL": redis_url, "MEDCODE_TRUSTED_PROXIES": '["127.0.0.1"]',
            "MEDCODE_RESULT_CACHE_ENTRIES": "0"}
-    procs, urls = [], []
-    for _ in range(2):
-        port = free_port()
-        procs.append(subprocess.Popen(
-            [sys.executable, "-m", "uvicorn", "service.main:app", "--host", "127.0.0.1",
-             "--port", str(port), "--log-level", "warning"], env=env, cwd=ROOT))
-        urls.append(f"http://127.0.0.1:{port}")
-    try:
-        for url in urls:
-            deadline = time.time() + 60
-            while True:
-                try:
-                    if httpx.get(f"{url}/healthz", timeout=2).status_code == 200:
-                        break
-                except httpx.HTTPError:
-                    pass
-                if time.time() > deadline:
-                    pytest.fail(f"replica {url} did not become healthy")
-                time.sleep(0.3)
-        yield urls
-    finally:
-        for p in procs:
-            p.terminate()
-        for p in procs:
-            p.wait(timeout=30)
+    with ExitStack() as stack:
+        yield [stack.enter_context(live_server(settings.database_url, **env)) for _ in range(2)]
 
 
 def ask(url: str, guest: str) -> httpx.Response:
