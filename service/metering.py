@@ -41,6 +41,7 @@ from service.auth import (
 )
 from service.context import Context, Viewer
 from service.cost import FREE, Cost, delivered_views, request_cost
+from service.encoding import encode
 from service.errors import (
     BAD_REQUEST,
     QUOTA_EXCEEDED,
@@ -74,10 +75,12 @@ class MeteredContext(Context):
         self.quota: QuotaState | None = None  # set before execution
         self.cost: Cost = FREE
         self.store_down = False
+        self.preparation: Any = None  # service.fastpath.Preparation, when it may keep the answer
 
     def current_quota(self) -> QuotaState:
-        """This request's quota state, reading the store only when nothing was charged yet."""
-        if self.quota is None:
+        """This request's quota state, reading the store only when nothing was charged yet
+        (or the plan is unlimited: its charge returns the unwritten tally, not the count)."""
+        if self.quota is None or self.quota.limit is None:
             self.quota = self.meter.peek(self.viewer.subject,
                                          self.meter.plan_limit(self.viewer.plan))
         return self.quota
@@ -132,7 +135,8 @@ class Metering:
         self.settings = settings
         self.engine = engine
         self.meter = Meter(store, settings.plan_limits, clock)
-        self.auth = Authenticator(clock=clock)
+        self.auth = Authenticator(clock=clock,
+                                  recheck_seconds=settings.fast_path_recheck_seconds)
         self.trusted = trusted_networks(settings.trusted_proxies)
 
     def address(self, request: Request) -> str:
@@ -144,6 +148,7 @@ class Metering:
         address = self.address(request)
         ctx = MeteredContext(self.engine, self.settings, Viewer(subject=guest_subject(address)),
                              meter=self.meter, address=address)
+        ctx.preparation = request.scope.get("state", {}).get("medcode.prepare")
         if authenticate:
             try:
                 ctx.viewer = self.auth.viewer(request.headers, address, ctx.conn)
@@ -236,6 +241,9 @@ class MeteringExtension(SchemaExtension):
                 self.actual = delivered_views(cost, getattr(result, "data", None))
                 self._refund(ctx, state, cost.requested - self.actual)
                 metrics.CODE_VIEWS.labels(viewer.plan).inc(self.actual)
+            if ctx.preparation is not None:
+                ctx.preparation.requested = cost.requested
+                ctx.preparation.actual = self.actual
 
     def _refund(self, ctx: MeteredContext, state: QuotaState, amount: int) -> None:
         if amount <= 0:
@@ -263,6 +271,9 @@ class MeteringExtension(SchemaExtension):
 
 class MeteredGraphQLRouter(GraphQLRouter):
     """Strawberry's FastAPI router, answering its own 400s as GraphQL JSON with quota headers."""
+
+    def encode_json(self, data: object) -> bytes:
+        return encode(data)
 
     def decode_json(self, data: str | bytes) -> object:
         try:

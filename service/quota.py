@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import logging
 import math
+import threading
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
@@ -25,6 +26,7 @@ from sqlalchemy import Engine, TextClause, create_engine, event, text
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 
 WINDOW_SECONDS = 86_400
+TALLY_SECONDS = 1.0  # how often unlimited plans' tallies are written (see Meter)
 Clock = Callable[[], float]
 
 log = logging.getLogger(__name__)
@@ -239,7 +241,16 @@ class QuotaState:
 
 
 class Meter:
-    """Charges subjects against daily limits in a store, with an injectable clock."""
+    """Charges subjects against daily limits in a store, with an injectable clock.
+
+    Unlimited plans are counted, never refused, so their charges need no answer from the
+    store: they are tallied in memory and written at most once a second per process (and at
+    shutdown, by ``write_tallies``). A partner's request then costs no store round trip, and
+    partners keep being served while the store is away (their tallies wait for it). Reading a
+    subject's count (``peek``) writes that subject's tally first, so a process always reports
+    its own charges exactly; another replica's last second shows once it writes. A process
+    killed outright (SIGKILL) loses at most its last second of tallies.
+    """
 
     def __init__(self, store: QuotaStore, plan_limits: Mapping[str, int | None],
                  clock: Clock = time.time) -> None:
@@ -247,30 +258,98 @@ class Meter:
         self.plan_limits = dict(plan_limits)
         self.clock = clock
         self._purged_window: int | None = None
+        self._tally: dict[tuple[str, int], int] = {}
+        self._tally_lock = threading.Lock()
+        self._written_at = time.monotonic()
 
     def plan_limit(self, plan: str) -> int | None:
         """A plan's daily views; a plan no longer configured gets none."""
         return self.plan_limits.get(plan, 0)
 
     def charge(self, subject: str, limit: int | None, cost: int) -> QuotaState:
+        """Take ``cost`` views, or nothing if that would pass ``limit``. For an unlimited plan
+        the state's ``used`` is this process's unwritten tally (``peek`` reads the count)."""
         now = self.clock()
         window = window_start(now)
         self._purge_old(window)
+        if limit is None:
+            key = (subject, window)
+            with self._tally_lock:
+                pending = self._tally.get(key, 0) + max(cost, 0)
+                if pending:
+                    self._tally[key] = pending
+            if time.monotonic() - self._written_at >= TALLY_SECONDS:
+                self.write_tallies()
+            return QuotaState(None, pending, window, now, True)
         granted, used = self.store.charge(subject, window, cost, limit,
                                           self._ttl(window, now))
         return QuotaState(limit, used, window, now, granted)
 
     def peek(self, subject: str, limit: int | None) -> QuotaState:
-        return self.charge(subject, limit, 0)
+        """The subject's state from the store (this process's tally written first)."""
+        now = self.clock()
+        window = window_start(now)
+        self._purge_old(window)
+        self._write_subject(subject)
+        _, used = self.store.charge(subject, window, 0, limit, self._ttl(window, now))
+        return QuotaState(limit, used, window, now, True)
 
     def refund(self, subject: str, state: QuotaState, amount: int) -> QuotaState:
         """Give back views charged in ``state``'s window (nothing once that window is over)."""
         now = self.clock()
         if amount <= 0 or window_start(now) != state.window_start:
             return state
+        if state.limit is None:  # from the unwritten tally first
+            key = (subject, state.window_start)
+            with self._tally_lock:
+                held = self._tally.get(key, 0)
+                taken = min(held, amount)
+                if held - taken:
+                    self._tally[key] = held - taken
+                else:
+                    self._tally.pop(key, None)
+            amount -= taken
+            if amount <= 0:
+                return replace(state, used=max(state.used - taken, 0), now=now)
         used = self.store.refund(subject, state.window_start, amount,
                                  self._ttl(state.window_start, now))
         return replace(state, used=used, now=now)
+
+    def pending_tallies(self) -> int:
+        """Views charged to unlimited plans and not yet written to the store."""
+        with self._tally_lock:
+            return sum(self._tally.values())
+
+    def write_tallies(self) -> None:
+        """Write every unlimited plan's tally; a store that does not answer keeps them for
+        the next try (logged, never raised: the requests were served)."""
+        with self._tally_lock:
+            batch, self._tally = self._tally, {}
+            self._written_at = time.monotonic()
+        try:
+            self._write(batch)
+        except StoreUnavailable as exc:
+            log.warning("unlimited plans' tallies wait for the quota store: %s", exc)
+
+    def _write_subject(self, subject: str) -> None:
+        """Write one subject's tally before its count is read; raises StoreUnavailable."""
+        with self._tally_lock:
+            if not self._tally:
+                return
+            batch = {k: self._tally.pop(k) for k in [k for k in self._tally if k[0] == subject]}
+        self._write(batch)
+
+    def _write(self, batch: dict[tuple[str, int], int]) -> None:
+        items = list(batch.items())
+        for i, ((subject, window), amount) in enumerate(items):
+            try:
+                self.store.charge(subject, window, amount, None,
+                                  self._ttl(window, self.clock()))
+            except StoreUnavailable:
+                with self._tally_lock:  # put back what was not written
+                    for key, rest in items[i:]:
+                        self._tally[key] = self._tally.get(key, 0) + rest
+                raise
 
     @staticmethod
     def _ttl(window: int, now: float) -> int:

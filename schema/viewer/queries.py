@@ -42,8 +42,16 @@ def normalise_email(raw: str) -> str:
 class ViewerQueries:
     @strawberry.field(description="The caller's plan and remaining quota. Costs no code views.")
     def viewer(self, info: Info) -> Viewer:
+        from service.quota import StoreUnavailable
+
         ctx = _ctx(info)
-        state = ctx.current_quota()
+        try:
+            state = ctx.current_quota()
+        except StoreUnavailable as exc:
+            ctx.response.status_code = 503
+            ctx.response.headers["Retry-After"] = "5"
+            raise coded_error("The quota store does not answer, so your quota cannot be read "
+                              "right now; try again in a minute.", SERVICE_UNAVAILABLE) from exc
         limit, remaining = state.limit, state.remaining
         return Viewer(plan=ctx.viewer.plan, quota=Quota(
             limit=-1 if limit is None else limit,
