@@ -25,6 +25,7 @@ from seed.references import parse_references
 from seed.resolve import Resolver
 from seed.search_index import index_release, search_rows, unindex_release
 from seed.tabular import Node, Tabular
+from service import generation
 from service.models import (
     Code,
     CodeContent,
@@ -245,8 +246,11 @@ def write_release(
         # (43 ms instead of 0.1 ms per lookup).
         conn.execute(text("ANALYZE"))
         tick("Search index", 0)
-        return LoadResult(release_id, tabular.version, True, len(nodes), tabular.billable_count,
-                          sum(len(r) for r in refs), unresolved, len(new))
+        result = LoadResult(release_id, tabular.version, True, len(nodes),
+                            tabular.billable_count, sum(len(r) for r in refs), unresolved,
+                            len(new))
+    generation.releases_changed()  # committed: this process's prepared answers are stale
+    return result
 
 
 def _code_rows(nodes: Sequence[Node], ids: list[int], release_id: int,

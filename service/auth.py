@@ -12,6 +12,7 @@ import ipaddress
 import logging
 import secrets
 import string
+import time
 import zlib
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
@@ -20,6 +21,7 @@ from datetime import UTC, datetime
 from sqlalchemy import Connection
 from sqlalchemy.exc import SQLAlchemyError
 
+from service import generation
 from service.context import Viewer
 
 KEY_PREFIX = "mc_live_"
@@ -29,6 +31,7 @@ CHECK_CHARS = 6  # 62**6 > 2**32
 KEY_LENGTH = len(KEY_PREFIX) + BODY_CHARS + CHECK_CHARS
 DISPLAY_CHARS = len(KEY_PREFIX) + 6
 LAST_USE_EVERY = 60.0  # seconds between writes of a key's last_used_at, per process
+MAX_CHECKED = 10_000  # credentials remembered by the fast path, per process
 
 log = logging.getLogger(__name__)
 
@@ -154,9 +157,39 @@ class KeyRecord:
 class Authenticator:
     """Turns a request's headers into a Viewer; one indexed lookup for a keyed request."""
 
-    def __init__(self, *, clock: Callable[[], float]) -> None:
+    def __init__(self, *, clock: Callable[[], float], recheck_seconds: float = 1.0) -> None:
         self.clock = clock
+        self.recheck_seconds = recheck_seconds
         self._last_use_written: dict[int, float] = {}
+        # Presented credentials checked lately: (Authorization, X-API-Key) -> (viewer, good
+        # until on the monotonic clock, key generation). Only the fast path reads it.
+        self._checked: dict[tuple[str | None, str | None], tuple[Viewer, float, int]] = {}
+
+    def checked_viewer(self, authorization: str | None, api_key: str | None) -> Viewer | None:
+        """The keyed viewer these headers proved to be within ``recheck_seconds``, if its
+        last use needs no write; None sends the request the long way, which checks the key in
+        the database (and so a revocation in another process counts within that time)."""
+        hit = self._checked.get((authorization, api_key))
+        if hit is None:
+            return None
+        viewer, until, keys_generation = hit
+        if time.monotonic() >= until or keys_generation != generation.keys():
+            return None
+        assert viewer.key_id is not None
+        if self.clock() - self._last_use_written.get(viewer.key_id, float("-inf")) \
+                >= LAST_USE_EVERY:
+            return None
+        return viewer
+
+    def _remember(self, headers: Mapping[str, str], viewer: Viewer, keys_generation: int) -> None:
+        if self.recheck_seconds <= 0:
+            return
+        if len(self._checked) >= MAX_CHECKED:
+            self._checked.clear()
+        credentials = (headers.get("authorization"),
+                       None if "authorization" in headers else headers.get("x-api-key"))
+        self._checked[credentials] = (viewer, time.monotonic() + self.recheck_seconds,
+                                      keys_generation)
 
     def viewer(self, headers: Mapping[str, str], address: str,
                conn: Callable[[], Connection]) -> Viewer:
@@ -172,7 +205,8 @@ class Authenticator:
             )
         from service.keys import find_key
 
-        try:
+        keys_generation = generation.keys()  # read before the lookup: a revocation during it
+        try:                                 # leaves the remembered entry already stale
             record = find_key(conn(), key)
         except SQLAlchemyError as exc:
             raise KeyStoreUnavailable("The key database does not answer.") from exc
@@ -184,7 +218,9 @@ class Authenticator:
                 "use a current key."
             )
         self._note_use(conn, record.id)
-        return Viewer(plan=record.plan, key_id=record.id, subject=f"key:{record.id}")
+        viewer = Viewer(plan=record.plan, key_id=record.id, subject=f"key:{record.id}")
+        self._remember(headers, viewer, keys_generation)
+        return viewer
 
     def _note_use(self, conn: Callable[[], Connection], key_id: int) -> None:
         """Record last use, at most once a minute per key and process: never a write per

@@ -17,6 +17,7 @@ from collections import OrderedDict
 from collections.abc import Iterator
 from typing import Any
 
+import orjson
 from graphql import ExecutionResult as GraphQLExecutionResult
 from graphql import OperationDefinitionNode, OperationType
 from sqlalchemy.exc import SQLAlchemyError
@@ -24,6 +25,7 @@ from strawberry.extensions import SchemaExtension
 
 from service import metrics
 from service.errors import REGISTRATION_REQUIRED
+from service.releases import signature
 
 UNCACHEABLE_FIELDS = frozenset({"viewer", "__schema", "__type"})
 MAX_ENTRIES = 4096
@@ -67,10 +69,9 @@ class ResultCache:
         return len(self._items)
 
 
-def result_key(ctx: Any, query: str | None, operation_name: str | None,
+def result_key(releases: str, ctx: Any, query: str | None, operation_name: str | None,
                variables: dict[str, Any] | None) -> str:
     """What a result depends on: the document, the variables, the releases, the guest gate."""
-    releases = ",".join(f"{r.id}:{r.version}" for r in ctx.releases)
     payload = json.dumps([query, operation_name, variables, ctx.viewer.is_guest, releases],
                          sort_keys=True, default=str)
     return hashlib.sha256(payload.encode()).hexdigest()
@@ -105,7 +106,7 @@ def make_cache_extension(cache: ResultCache) -> type[SchemaExtension]:
                 yield
                 return
             try:
-                key = result_key(ec.context, ec.query, ec.operation_name, ec.variables)
+                releases = signature((r.id, r.version) for r in ec.context.releases)
             except SQLAlchemyError:
                 # The database is away (the key needs the loaded releases). Run uncached: the
                 # resolvers meet the same error and report it (503, and the metering extension
@@ -113,10 +114,15 @@ def make_cache_extension(cache: ResultCache) -> type[SchemaExtension]:
                 # the refund included.
                 yield
                 return
+            key = result_key(releases, ec.context, ec.query, ec.operation_name, ec.variables)
+            preparation = getattr(ec.context, "preparation", None)
             hit = cache.get(key)
             if hit is not None:
                 metrics.CACHE.labels("result", "hit").inc()
                 ec.result = GraphQLExecutionResult(data=hit[0], errors=hit[1])
+                if preparation is not None:
+                    preparation.releases = releases
+                    preparation.operation = metrics.operation.get()
                 yield
                 return
             metrics.CACHE.labels("result", "miss").inc()
@@ -124,7 +130,10 @@ def make_cache_extension(cache: ResultCache) -> type[SchemaExtension]:
             result = ec.result
             if result is None or not _only_gate_errors(result.errors):
                 return
-            size = len(json.dumps(result.data, default=str))
+            if preparation is not None:  # the fast path may keep the response
+                preparation.releases = releases
+                preparation.operation = metrics.operation.get()
+            size = len(orjson.dumps(result.data, default=str))
             if size <= MAX_RESULT_BYTES:
                 cache.put(key, (result.data, result.errors), size)
 

@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 from sqlalchemy import Connection, Engine, select, text, update
 from sqlmodel import Session
 
+from service import generation
 from service.auth import KeyRecord, display_prefix, generate_key, hash_key
 from service.models import ApiKey
 
@@ -42,7 +43,9 @@ def revoke_key(engine: Engine, key_id: int) -> bool:
     with engine.begin() as conn:
         conn.execute(update(ApiKey).where(ApiKey.id == key_id, ApiKey.revoked_at.is_(None))
                      .values(revoked_at=_now()))
-        return conn.execute(select(ApiKey.id).where(ApiKey.id == key_id)).first() is not None
+        found = conn.execute(select(ApiKey.id).where(ApiKey.id == key_id)).first() is not None
+    generation.keys_changed()  # this process stops honouring it at once
+    return found
 
 
 # On every keyed request: a prepared text statement skips building and adapting a select.

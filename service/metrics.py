@@ -5,6 +5,8 @@ refusals, cache hits. Each worker process keeps its own registry unless
 from __future__ import annotations
 
 import os
+import threading
+from bisect import bisect_left
 from collections.abc import Iterator
 from contextvars import ContextVar
 
@@ -36,8 +38,69 @@ CODE_VIEWS = Counter("medcode_code_views_total", "Code views charged, by plan.",
                      registry=REGISTRY)
 
 
+class Batch:
+    """One operation's fast-path answers, counted in plain numbers and added to ``REQUESTS``,
+    ``LATENCY`` and ``CACHE`` in batches (at most a second apart, and before every scrape):
+    a labelled ``inc`` and ``observe`` per request cost a tenth of the fast path's answer.
+    The histogram is filled bucket by bucket as ``Histogram.observe`` fills it."""
+
+    __slots__ = ("requests", "latency", "bounds", "count", "total", "buckets")
+
+    def __init__(self, operation: str) -> None:
+        self.requests = REQUESTS.labels("/graphql", operation, "200")
+        self.latency = LATENCY.labels("/graphql", operation)
+        self.bounds: tuple[float, ...] = tuple(self.latency._upper_bounds)
+        self.count = 0
+        self.total = 0.0
+        self.buckets = [0] * len(self.bounds)
+
+    def observe(self, seconds: float) -> None:
+        self.count += 1
+        self.total += seconds
+        self.buckets[bisect_left(self.bounds, seconds)] += 1
+
+    def flush(self) -> None:
+        count, self.count = self.count, 0
+        if not count:
+            return
+        total, self.total = self.total, 0.0
+        buckets, self.buckets = self.buckets, [0] * len(self.bounds)
+        self.requests.inc(count)
+        CACHE.labels("prepared", "hit").inc(count)
+        self.latency._sum.inc(total)
+        for i, n in enumerate(buckets):
+            if n:
+                self.latency._buckets[i].inc(n)
+
+
+_batches: dict[str, Batch] = {}
+_batch_lock = threading.Lock()
+_views: dict[str, int] = {}  # code views by plan on the fast path, not yet in CODE_VIEWS
+
+
+def add_views(plan: str, views: int) -> None:
+    _views[plan] = _views.get(plan, 0) + views
+
+
+def batch(operation: str) -> Batch:
+    found = _batches.get(operation)
+    if found is None:
+        with _batch_lock:
+            found = _batches.setdefault(operation, Batch(operation))
+    return found
+
+
+def flush_batches() -> None:
+    with _batch_lock:
+        for b in _batches.values():
+            b.flush()
+        for plan in list(_views):
+            CODE_VIEWS.labels(plan).inc(_views.pop(plan))
+
+
 def exposition() -> tuple[bytes, str]:
     """The metrics text and its content type."""
+    flush_batches()
     if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
         registry = CollectorRegistry()
         multiprocess.MultiProcessCollector(registry)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
@@ -15,3 +16,9 @@ class ReleaseRow:
     effective_to: date | None
     code_count: int
     billable_count: int
+
+
+def signature(releases: Iterable[tuple[int, str]]) -> str:
+    """Loaded releases as ``id:version`` pairs, in ``Context.releases`` order: what a kept
+    answer depends on (a reloaded release gets a new id)."""
+    return ",".join(f"{i}:{v}" for i, v in releases)

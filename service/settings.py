@@ -40,6 +40,13 @@ class Settings(BaseSettings):
     # Query results kept in memory per process (reference data changes only with a release);
     # 0 turns the cache off.
     result_cache_entries: int = 4096
+    # The fast path (service.fastpath): repeated POSTs answered from prepared bytes, up to this
+    # many bytes of them per process; it needs the result cache. A replica re-reads the loaded
+    # releases, and re-checks a key it has seen, at most this many seconds apart (a load or a
+    # revocation in another process shows within it; 0 checks on every request).
+    fast_path: bool = True
+    fast_path_bytes: int = 64_000_000
+    fast_path_recheck_seconds: float = 1.0
 
     # Automatic persisted queries: query texts kept per process in an LRU (and in Redis, when
     # set, for this many seconds after their last use); a longer query runs but is not kept.

@@ -1,0 +1,319 @@
+"""The fast path: repeated GraphQL POSTs answered from prepared bytes, still checked and charged.
+
+Reference data changes only with a release, so the answer to a query is the same for every
+caller on the same side of the guest gate. A request first goes the long way (FastAPI,
+Strawberry, metering, the resolvers). When its answer is one the result cache may keep
+(``service.caching``: a query, not about the caller, no errors but the guest gate) and cost what
+it charged (no code came back null to be refunded), the response is kept ready to send: body
+bytes split around ``extensions.cost.remaining``, headers, and the views it costs. The next
+request with the same body bytes, ``Accept`` header, side of the gate and releases is answered
+here, in plain ASGI, with nothing parsed:
+
+- the caller: a guest by address (``X-Forwarded-For`` from trusted proxies, as the long way), or
+  credentials the long way proved within ``MEDCODE_FAST_PATH_RECHECK_SECONDS``. Unknown,
+  malformed, revoked or stale keys go the long way, which answers them.
+- the charge: the same views through the same ``Meter``. A limited plan's charge is one atomic
+  store call; refused or unanswered, the request goes the long way, which answers the 429 or 503
+  (a refused charge takes nothing, so nothing is charged twice). Unlimited plans are tallied in
+  memory (see ``service.quota.Meter``).
+- the releases: read from the database at most once per recheck interval (a database that does
+  not answer sends every request the long way, which answers 503), and at once after a release
+  is loaded in this process (``service.generation``).
+
+Anything else goes the long way: other methods and paths, a browser's ``Origin`` (CORS), bodies
+that are not JSON or are over 64 KiB, a chunked body, answers over the size bound.
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+import threading
+import time
+from collections import OrderedDict
+from dataclasses import dataclass
+from typing import Any
+
+import orjson
+from sqlalchemy import Engine, select
+from sqlalchemy.exc import SQLAlchemyError
+
+from service import generation, metrics
+from service.auth import client_address, guest_subject
+from service.encoding import encode
+from service.metering import Metering, rate_limit_headers
+from service.models import Release
+from service.quota import StoreUnavailable
+from service.releases import signature
+
+log = logging.getLogger(__name__)
+access = logging.getLogger("medcode.access")
+
+PREPARE = "medcode.prepare"  # the key of a request's Preparation in the ASGI scope's state
+MAX_BODY = 65_536
+MAX_ANSWER = 4_000_000
+_REMAINING = "\x00medcode-remaining\x00"
+_PER_REQUEST = frozenset({
+    b"content-length", b"x-request-id", b"date", b"server", b"ratelimit-policy", b"ratelimit",
+    b"x-ratelimit-limit", b"x-ratelimit-remaining", b"x-ratelimit-reset", b"retry-after",
+})
+_RELEASES = select(Release.id, Release.version).order_by(Release.system_id,
+                                                         Release.effective_from.desc())
+
+Key = tuple[str, bool, bytes | None, bytes]  # releases, guest, Accept, body
+
+
+@dataclass(slots=True)
+class Preparation:
+    """What the long way learned of one request, filled in by the metering and result-cache
+    extensions: the releases it answered from (set only when the answer may be kept), and the
+    views it asked for and was finally charged."""
+
+    releases: str | None = None
+    operation: str = "-"
+    requested: int = -1
+    actual: int = -1
+
+
+@dataclass(frozen=True, slots=True)
+class Prepared:
+    head: bytes
+    tail: bytes
+    headers: tuple[tuple[bytes, bytes], ...]
+    views: int
+    size: int
+    metrics: metrics.Batch
+
+
+def prepare(start: dict[str, Any], body: bytes, views: int, operation: str) -> Prepared | None:
+    """A kept answer from the long way's response, or None if it cannot be replayed."""
+    headers = tuple((k, v) for k, v in start.get("headers", ()) if k not in _PER_REQUEST)
+    if any(k == b"set-cookie" for k, _ in headers):
+        return None
+    try:
+        document = orjson.loads(body)
+        document["extensions"]["cost"]["remaining"] = _REMAINING
+    except (orjson.JSONDecodeError, KeyError, TypeError):
+        return None
+    # Encoded as the long way encodes it, so both paths send the same bytes.
+    parts = encode(document).split(encode(_REMAINING))
+    if len(parts) != 2:
+        return None
+    head, tail = parts
+    return Prepared(head, tail, headers, views, len(head) + len(tail) + 256,
+                    metrics.batch(operation))
+
+
+class PreparedAnswers:
+    """Kept answers in an LRU bounded in bytes, and the releases they were answered from."""
+
+    def __init__(self, engine: Engine, *, max_bytes: int, recheck_seconds: float) -> None:
+        self.engine = engine
+        self.max_bytes = max_bytes
+        self.recheck_seconds = recheck_seconds
+        self.size = 0
+        self._items: OrderedDict[Key, Prepared] = OrderedDict()
+        self._lock = threading.Lock()
+        self._releases: str | None = None
+        self._checked_until = 0.0
+        self._generation = -1
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def get(self, key: Key) -> Prepared | None:
+        with self._lock:
+            found = self._items.get(key)
+            if found is not None:
+                self._items.move_to_end(key)
+            return found
+
+    def put(self, key: Key, answer: Prepared) -> None:
+        size = answer.size + len(key[3])
+        if size > min(MAX_ANSWER, self.max_bytes):
+            return
+        with self._lock:
+            old = self._items.pop(key, None)
+            if old is not None:
+                self.size -= old.size + len(key[3])
+            self._items[key] = answer
+            self.size += size
+            while self.size > self.max_bytes:
+                dropped_key, dropped = self._items.popitem(last=False)
+                self.size -= dropped.size + len(dropped_key[3])
+
+    def releases(self) -> str | None:
+        """The loaded releases' signature, read again once the recheck interval is over; None
+        when the database does not answer."""
+        now = time.monotonic()
+        current = generation.releases()
+        if now < self._checked_until and current == self._generation:
+            return self._releases
+        try:
+            with self.engine.connect() as conn:
+                rows = conn.execute(_RELEASES).all()
+        except SQLAlchemyError:
+            self._releases, self._checked_until = None, 0.0
+            return None
+        self._releases = signature((int(i), str(v)) for i, v in rows)
+        self._checked_until, self._generation = now + self.recheck_seconds, current
+        return self._releases
+
+
+class FastPath:
+    """The outermost ASGI layer: answers what it has prepared, prepares what the app answers."""
+
+    def __init__(self, app: Any, *, answers: PreparedAnswers, metering: Metering) -> None:
+        self.app = app
+        self.answers = answers
+        self.metering = metering
+        self.meter = metering.meter
+        self._guests: dict[tuple[str | None, str | None], str] = {}
+        self._flushed_at = time.perf_counter()  # when metrics.flush_batches last ran here
+        self._misses = metrics.CACHE.labels("prepared", "miss")
+
+    async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
+        if scope["type"] != "http" or scope["method"] != "POST" or scope["path"] != "/graphql":
+            await self.app(scope, receive, send)
+            return
+        started = time.perf_counter()
+        content_type = authorization = api_key = accept = forwarded = given_id = None
+        length, plain = -1, True
+        for name, value in scope["headers"]:
+            if name == b"content-type":
+                content_type = content_type or value
+            elif name == b"content-length":
+                plain = plain and length < 0 and value.isdigit()
+                length = int(value) if plain else -1
+            elif name == b"authorization":
+                authorization = authorization or value
+            elif name == b"x-api-key":
+                api_key = api_key or value
+            elif name == b"accept":
+                accept = accept or value
+            elif name == b"x-forwarded-for":
+                forwarded = forwarded or value
+            elif name == b"x-request-id":
+                given_id = given_id or value
+            elif name in (b"origin", b"transfer-encoding"):
+                plain = False
+        if not (plain and 0 <= length <= MAX_BODY and content_type is not None
+                and content_type.split(b";")[0].strip() == b"application/json"):
+            await self.app(scope, receive, send)
+            return
+
+        chunks: list[bytes] = []
+        while True:
+            message = await receive()
+            if message["type"] != "http.request":
+                return  # the client went away
+            chunks.append(message.get("body", b""))
+            if not message.get("more_body", False):
+                break
+        body = chunks[0] if len(chunks) == 1 else b"".join(chunks)
+
+        guest = authorization is None and api_key is None
+        if guest:
+            client = scope.get("client")
+            plan = "guest"
+            subject = self._guest(client[0] if client else None, forwarded)
+        else:
+            viewer = self.metering.auth.checked_viewer(
+                None if authorization is None else authorization.decode("latin-1"),
+                None if api_key is None or authorization is not None
+                else api_key.decode("latin-1"))
+            if viewer is None:  # the long way checks the key, and may prepare the answer
+                await self._long_way(scope, body, receive, send, (False, accept, body))
+                return
+            plan, subject = viewer.plan, viewer.subject
+        releases = self.answers.releases()
+        key: Key | None = None if releases is None else (releases, guest, accept, body)
+        answer = None if key is None else self.answers.get(key)
+        if answer is None:
+            self._misses.inc()
+            await self._long_way(scope, body, receive, send, (guest, accept, body))
+            return
+        try:
+            state = self.meter.charge(subject, self.meter.plan_limit(plan), answer.views)
+        except StoreUnavailable:
+            state = None
+        if state is None or not state.granted:
+            await self._long_way(scope, body, receive, send, None)
+            return
+
+        request_id = (given_id.decode("latin-1") if given_id is not None and _sane(given_id)
+                      else secrets.token_hex(8))
+        remaining = state.remaining
+        payload = b"%s%s%s" % (answer.head, b"null" if remaining is None else b"%d" % remaining,
+                               answer.tail)
+        headers = [*answer.headers, (b"content-length", b"%d" % len(payload)),
+                   (b"x-request-id", request_id.encode())]
+        if state.limit is not None:
+            headers += [(k.lower().encode(), v.encode())
+                        for k, v in rate_limit_headers(state).items()]
+        await send({"type": "http.response.start", "status": 200, "headers": headers})
+        await send({"type": "http.response.body", "body": payload})
+        if answer.views:
+            metrics.add_views(plan, answer.views)
+        elapsed = time.perf_counter() - started
+        answer.metrics.observe(elapsed)
+        if started - self._flushed_at >= 1.0:
+            self._flushed_at = started
+            metrics.flush_batches()
+        if access.isEnabledFor(logging.INFO):
+            access.info("POST /graphql 200 %.1fms (prepared) request id %s", elapsed * 1000,
+                        request_id)
+
+    def _guest(self, peer: str | None, forwarded: bytes | None) -> str:
+        memo = (peer, None if forwarded is None else forwarded.decode("latin-1"))
+        subject = self._guests.get(memo)
+        if subject is None:
+            if len(self._guests) >= 10_000:
+                self._guests.clear()
+            address = client_address(peer, memo[1], self.metering.trusted)
+            subject = self._guests[memo] = guest_subject(address)
+        return subject
+
+    async def _long_way(self, scope: dict[str, Any], body: bytes, receive: Any, send: Any,
+                        keep: tuple[bool, bytes | None, bytes] | None) -> None:
+        """The app answers, from the body already read; ``keep`` (guest, Accept, body) asks
+        to prepare the answer for next time."""
+        replayed = False
+
+        async def replay() -> dict[str, Any]:
+            nonlocal replayed
+            if not replayed:
+                replayed = True
+                return {"type": "http.request", "body": body, "more_body": False}
+            return await receive()  # type: ignore[no-any-return]
+
+        if keep is None:
+            await self.app(scope, replay, send)
+            return
+        preparation = Preparation()
+        scope.setdefault("state", {})[PREPARE] = preparation
+        start: dict[str, Any] = {}
+        parts: list[bytes] = []
+
+        async def keep_send(message: dict[str, Any]) -> None:
+            if message["type"] == "http.response.start":
+                start.update(message)
+            elif message["type"] == "http.response.body":
+                parts.append(message.get("body", b""))
+            await send(message)
+
+        await self.app(scope, replay, keep_send)
+        p = preparation
+        if (p.releases is None or start.get("status") != 200 or p.requested < 0
+                or p.requested != p.actual):
+            return
+        answer = prepare(start, b"".join(parts), p.actual, p.operation)
+        if answer is not None:
+            guest, accept, body = keep
+            self.answers.put((p.releases, guest, accept, body), answer)
+
+
+def _sane(request_id: bytes) -> bool:
+    return 0 < len(request_id) <= 64 and all(
+        c in b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._-"
+        for c in request_id)

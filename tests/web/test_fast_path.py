@@ -1,0 +1,146 @@
+"""The fast path (service.fastpath): repeats are answered from prepared bytes, without the
+database, and still authenticated and charged exactly as the long way charges them."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import httpx
+from fastapi.testclient import TestClient
+from sqlalchemy import Engine
+
+from service import generation
+from service.keys import create_key, revoke_key
+from tests.conftest import StatementCounter
+from tests.web.conftest import used
+
+LOOKUP = '{ code(system: ICD10CM, code: "E11.9") { code display related { targetCode } } }'
+UNKNOWN = '{ code(system: ICD10CM, code: "E11.99") { code } }'
+
+
+def ask(client: TestClient, query: str, headers: dict[str, str] | None = None) -> httpx.Response:
+    return client.post("/graphql", json={"query": query}, headers=headers or {})
+
+
+def without_remaining(response: httpx.Response) -> bytes:
+    remaining = response.json()["extensions"]["cost"]["remaining"]
+    return response.content.replace(f'"remaining":{remaining}'.encode(), b'"remaining":_')
+
+
+def test_a_repeat_is_answered_without_the_database(client_for: Callable[..., TestClient],
+                                                   key_headers: Callable[[str], dict[str, str]],
+                                                   engine: Engine) -> None:
+    web, headers = client_for(), key_headers("free")
+    answers = [ask(web, LOOKUP, headers)]  # the long way checks the key, prepares the answer
+    answers.append(ask(web, LOOKUP, headers))  # the releases are read: once per recheck
+    with StatementCounter(engine) as counter:
+        answers.append(ask(web, LOOKUP, headers))
+    assert counter.count == 0
+    assert [a.status_code for a in answers] == [200, 200, 200]
+    assert [a.headers["x-ratelimit-remaining"] for a in answers] == ["5", "4", "3"]
+    assert [a.json()["extensions"]["cost"]["remaining"] for a in answers] == [5, 4, 3]
+    # The same bytes as the long way, but for this request's remaining views.
+    assert len({without_remaining(a) for a in answers}) == 1
+    assert len({a.headers["x-request-id"] for a in answers}) == 3
+    assert answers[2].headers["ratelimit-policy"] == answers[0].headers["ratelimit-policy"]
+    assert used(web, headers) == 3
+    assert len(web.app.state.prepared) >= 1  # type: ignore[attr-defined]
+
+
+def test_the_fast_path_refuses_where_the_long_way_would(client_for: Callable[..., TestClient],
+                                                        key_headers: Callable[[str],
+                                                                              dict[str, str]],
+                                                        ) -> None:
+    fast, slow = client_for(), client_for(fast_path=False)
+    seen = {}
+    for name, web in (("fast", fast), ("slow", slow)):
+        headers = key_headers("free")
+        answers = [ask(web, LOOKUP, headers) for _ in range(8)]
+        seen[name] = [(a.status_code, a.headers.get("x-ratelimit-remaining")) for a in answers]
+        refused = answers[-1].json()
+        assert refused["errors"][0]["extensions"]["code"] == "QUOTA_EXCEEDED"
+        assert int(answers[-1].headers["retry-after"]) > 0
+        assert used(web, headers) == 6
+    assert seen["fast"] == seen["slow"] == [(200, str(5 - i)) for i in range(6)] + [(429, "0")] * 2
+
+
+def test_a_guest_gets_one_view_then_the_long_ways_refusal(
+        client_for: Callable[..., TestClient]) -> None:
+    web = client_for()
+    answers = [ask(web, LOOKUP) for _ in range(3)]
+    assert [a.status_code for a in answers] == [200, 429, 429]
+    assert answers[0].json()["data"]["code"]["related"] is None  # gated for guests
+    assert "register" in answers[2].json()["errors"][0]["message"]
+
+
+def test_unlimited_plans_are_counted_exactly(client_for: Callable[..., TestClient],
+                                             key_headers: Callable[[str], dict[str, str]]
+                                             ) -> None:
+    web, headers = client_for(), key_headers("partner")
+    answers = [ask(web, LOOKUP, headers) for _ in range(25)]
+    assert all(a.status_code == 200 for a in answers)
+    assert "x-ratelimit-remaining" not in answers[-1].headers  # unlimited: no allowance headers
+    assert answers[-1].json()["extensions"]["cost"] == {"requested": 1, "actual": 1,
+                                                        "remaining": None}
+    assert used(web, headers) == 25
+
+
+def test_a_key_revoked_in_this_process_is_refused_at_once(
+        client_for: Callable[..., TestClient], engine: Engine) -> None:
+    web = client_for()
+    secret, row = create_key(engine, plan="partner", name="fast path revocation")
+    headers = {"Authorization": f"Bearer {secret}"}
+    assert [ask(web, LOOKUP, headers).status_code for _ in range(3)] == [200] * 3
+    assert row.id is not None and revoke_key(engine, row.id)
+    refused = ask(web, LOOKUP, headers)
+    assert refused.status_code == 401
+    assert "revoked" in refused.json()["errors"][0]["message"]
+
+
+def test_answers_that_refund_views_go_the_long_way(client_for: Callable[..., TestClient],
+                                                   key_headers: Callable[[str], dict[str, str]]
+                                                   ) -> None:
+    web, headers = client_for(), key_headers("free")
+    answers = [ask(web, UNKNOWN, headers) for _ in range(4)]
+    assert all(a.json()["data"]["code"] is None for a in answers)
+    # Each asked for a view and was refunded it: the long way, every time.
+    assert [a.json()["extensions"]["cost"]["actual"] for a in answers] == [0] * 4
+    assert used(web, headers) == 0
+
+
+def test_browsers_get_their_cors_headers(client_for: Callable[..., TestClient],
+                                         key_headers: Callable[[str], dict[str, str]]) -> None:
+    web = client_for(cors_origins=["https://app.example"])
+    headers = {**key_headers("partner"), "Origin": "https://app.example"}
+    answers = [ask(web, LOOKUP, headers) for _ in range(3)]
+    assert all(a.headers["access-control-allow-origin"] == "https://app.example"
+               for a in answers)
+    assert "X-RateLimit-Remaining" in answers[-1].headers["access-control-expose-headers"]
+
+
+def test_a_release_loaded_in_this_process_is_seen_at_once(
+        client_for: Callable[..., TestClient], key_headers: Callable[[str], dict[str, str]],
+        engine: Engine) -> None:
+    web, headers = client_for(), key_headers("partner")
+    for _ in range(3):
+        ask(web, LOOKUP, headers)
+    generation.releases_changed()  # what seed.load does after committing a release
+    with StatementCounter(engine) as counter:
+        again = ask(web, LOOKUP, headers)
+    assert again.status_code == 200 and counter.count >= 1  # the releases were read again
+
+
+def test_request_ids_and_metrics(client_for: Callable[..., TestClient],
+                                 key_headers: Callable[[str], dict[str, str]]) -> None:
+    web, headers = client_for(), key_headers("partner")
+    for _ in range(3):
+        ask(web, LOOKUP, headers)
+    given = ask(web, LOOKUP, {**headers, "X-Request-Id": "trace-42"})
+    assert given.headers["x-request-id"] == "trace-42"
+    forged = ask(web, LOOKUP, {**headers, "X-Request-Id": "bad id\t"})
+    assert forged.headers["x-request-id"] != "bad id\t"
+    text = web.get("/metrics").text
+    hits = [line for line in text.splitlines()
+            if line.startswith('medcode_cache_total{cache="prepared",result="hit"}')]
+    assert hits and float(hits[0].split()[-1]) >= 3
+    assert 'medcode_requests_total{operation="code",path="/graphql",status="200"}' in text
