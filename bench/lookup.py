@@ -4,7 +4,8 @@ Measures, over HTTP on loopback against a real uvicorn server:
 
 - one-code lookup (descriptions, parent, related codes, guidelines) requests/s and p50/p99, next to
   a bare ASGI app that returns the same response bytes, with their ratio;
-- a 200-code bulk query (p50) and its ratio to one code;
+- a 200-code bulk query (p50) and its ratio to one code, repeated (as served once prepared)
+  and cold (each request new to the server: the long way, GraphQL execution and SQL);
 - search p50/p95;
 - seed time and database size; the server's peak memory (VmHWM).
 
@@ -218,12 +219,19 @@ def main() -> None:
         sequential(url, [one] * 50, headers)  # warm up
         single = sequential(url, [one] * 200, headers)
         rps, p50, p99 = load(url, one, headers, args.seconds, args.connections)
-        codes = subprocess.run(
+        sample = subprocess.run(
             [sys.executable, "-c", "from bench.sample import billable; "
-             f"print(' '.join(billable({db_url!r}, 200)))"],
+             f"print(' '.join(billable({db_url!r}, 1400)))"],
             cwd=ROOT, capture_output=True, text=True, check=True).stdout.split()
+        codes = sample[::7][:200]
         bulk_body = json.dumps({"query": BULK, "variables": {"c": codes}}).encode()
         bulk = sequential(url, [bulk_body] * 30, headers)
+        # Cold: every request new to the server (nothing prepared, nothing in the result cache).
+        cold_single = sequential(url, [json.dumps({"query": ONE, "variables": {"c": c}}).encode()
+                                       for c in sample[1::7][:100]], headers)
+        cold_bulk = sequential(url, [
+            json.dumps({"query": BULK, "variables": {"c": sample[k::7][:200]}}).encode()
+            for k in range(2, 7)], headers)
         searches = sequential(url, [json.dumps({"query": SEARCH, "variables": {"t": t}}).encode()
                                     for t in SEARCH_TEXTS * 10], headers)
         peak = peak_rss_mb(proc.pid)
@@ -245,6 +253,9 @@ def main() -> None:
         ("lookup / bare throughput", f"{rps / b_rps:.2f}"),
         ("200-code bulk p50 (ms)", f"{pct(bulk, 50):.1f}"),
         ("200 codes / one code (time)", f"{pct(bulk, 50) / pct(single, 50):.1f}x"),
+        ("cold one-code lookup p50 (ms)", f"{pct(cold_single, 50):.2f}"),
+        ("cold 200-code bulk p50 (ms)", f"{pct(cold_bulk, 50):.1f}"),
+        ("cold 200 codes / cold one code", f"{pct(cold_bulk, 50) / pct(cold_single, 50):.1f}x"),
         ("search p50 / p95 over HTTP (ms)", f"{pct(searches, 50):.2f} / {pct(searches, 95):.2f}"),
         ("server peak memory (MB)", f"{peak:.0f}"),
         ("load generator", "wrk" if shutil.which("wrk") else "httpx (asyncio)"),
