@@ -18,7 +18,7 @@ from sqlalchemy import Engine, select
 from sqlalchemy.exc import SQLAlchemyError
 
 from schema import build_schema
-from service import metrics
+from service import logs, metrics
 from service.caching import ResultCache, make_cache_extension
 from service.db import make_engine
 from service.fastpath import FastPath, PreparedAnswers
@@ -75,9 +75,11 @@ class MedcodeApp(FastAPI):
 
 
 async def write_tallies(meter: Meter) -> None:
-    """Write unlimited plans' tallies every second, also when no request comes to do it."""
+    """Write unlimited plans' tallies and the access log every second, also when no request
+    comes to do it."""
     while True:
         await asyncio.sleep(TALLY_SECONDS)
+        logs.ACCESS.flush()
         if meter.pending_tallies():
             await asyncio.to_thread(meter.write_tallies)
 
@@ -111,12 +113,14 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None, *
         yield
         writer.cancel()
         meter.meter.write_tallies()  # graceful shutdown: uvicorn has drained the requests
+        logs.ACCESS.flush()
         engine.dispose()
 
     app = MedcodeApp(title="medcode", docs_url=None, redoc_url=None, openapi_url=None,
                   lifespan=lifespan)
     app.state.engine = engine
     app.state.settings = settings
+    logs.ACCESS.enabled = settings.access_log
     app.state.metering = meter
     meter.install(app)
     persisted = make_persisted_store(redis_url=settings.redis_url,

@@ -16,7 +16,6 @@ from service import logs, metrics
 from service.errors import INTERNAL_ERROR, QUERY_TOO_LARGE
 
 log = logging.getLogger("medcode.http")
-access = logging.getLogger("medcode.access")
 
 Scope = dict[str, Any]
 _SANE_ID = re.compile(r"[A-Za-z0-9._-]{1,64}")
@@ -105,9 +104,9 @@ class EdgeMiddleware:
                 status = 500
         finally:
             self._observe(path, status, started)
-            if access.isEnabledFor(logging.INFO):
-                access.info("%s %s %s %.1fms", scope.get("method"), path, status,
-                            (time.perf_counter() - started) * 1000)
+            if logs.ACCESS.on():
+                logs.ACCESS.line(f"{scope.get('method')} {path} {status} "
+                                 f"{(time.perf_counter() - started) * 1000:.2f}ms", rid)
             metrics.operation.reset(op_token)
             logs.request_id.reset(token)
 

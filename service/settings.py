@@ -57,6 +57,8 @@ class Settings(BaseSettings):
     # Logs: "text" or "json" (one object per line, with the request id).
     log_format: str = "text"
     log_level: str = "INFO"
+    # A line per request (logger medcode.access, at INFO).
+    access_log: bool = True
     # Browser origins allowed to call the API (CORS); none by default.
     cors_origins: list[str] = Field(default_factory=list)
 
