@@ -6,8 +6,8 @@ Strawberry, metering, the resolvers). When its answer is one the result cache ma
 (``service.caching``: a query, not about the caller, no errors but the guest gate) and cost what
 it charged (no code came back null to be refunded), the response is kept ready to send: body
 bytes split around ``extensions.cost.remaining``, headers, and the views it costs. The next
-request with the same body bytes, ``Accept`` header, side of the gate and releases is answered
-here, in plain ASGI, with nothing parsed:
+request with the same body bytes, ``Accept`` and ``Origin``, side of the gate and releases is
+answered here, in plain ASGI, with nothing parsed:
 
 - the caller: a guest by address (``X-Forwarded-For`` from trusted proxies, as the long way), or
   credentials the long way proved within ``MEDCODE_FAST_PATH_RECHECK_SECONDS``. Unknown,
@@ -20,8 +20,8 @@ here, in plain ASGI, with nothing parsed:
   not answer sends every request the long way, which answers 503), and at once after a release
   is loaded in this process (``service.generation``).
 
-Anything else goes the long way: other methods and paths, a browser's ``Origin`` (CORS), bodies
-that are not JSON or are over 64 KiB, a chunked body, answers over the size bound.
+Anything else goes the long way: other methods (GET, and CORS preflights) and paths, bodies that
+are not JSON or are over 64 KiB, a chunked body, answers over the size bound.
 """
 
 from __future__ import annotations
@@ -32,13 +32,13 @@ import threading
 import time
 from collections import OrderedDict
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 import orjson
 from sqlalchemy import Engine, select
 from sqlalchemy.exc import SQLAlchemyError
 
-from service import generation, metrics
+from service import generation, logs, metrics
 from service.auth import client_address, guest_subject
 from service.encoding import encode
 from service.metering import Metering, rate_limit_headers
@@ -47,7 +47,6 @@ from service.quota import StoreUnavailable
 from service.releases import signature
 
 log = logging.getLogger(__name__)
-access = logging.getLogger("medcode.access")
 
 PREPARE = "medcode.prepare"  # the key of a request's Preparation in the ASGI scope's state
 MAX_BODY = 65_536
@@ -60,7 +59,16 @@ _PER_REQUEST = frozenset({
 _RELEASES = select(Release.id, Release.version).order_by(Release.system_id,
                                                          Release.effective_from.desc())
 
-Key = tuple[str, bool, bytes | None, bytes]  # releases, guest, Accept, body
+Key = tuple[str, bool, bytes | None, bytes | None, bytes]  # releases, guest, Accept, Origin, body
+
+
+class Keep(NamedTuple):
+    """A request the long way answers and may prepare: a kept answer's key but the releases."""
+
+    guest: bool
+    accept: bytes | None
+    origin: bytes | None
+    body: bytes
 
 
 @dataclass(slots=True)
@@ -129,18 +137,18 @@ class PreparedAnswers:
             return found
 
     def put(self, key: Key, answer: Prepared) -> None:
-        size = answer.size + len(key[3])
+        size = answer.size + len(key[4])
         if size > min(MAX_ANSWER, self.max_bytes):
             return
         with self._lock:
             old = self._items.pop(key, None)
             if old is not None:
-                self.size -= old.size + len(key[3])
+                self.size -= old.size + len(key[4])
             self._items[key] = answer
             self.size += size
             while self.size > self.max_bytes:
                 dropped_key, dropped = self._items.popitem(last=False)
-                self.size -= dropped.size + len(dropped_key[3])
+                self.size -= dropped.size + len(dropped_key[4])
 
     def releases(self) -> str | None:
         """The loaded releases' signature, read again once the recheck interval is over; None
@@ -177,7 +185,7 @@ class FastPath:
             await self.app(scope, receive, send)
             return
         started = time.perf_counter()
-        content_type = authorization = api_key = accept = forwarded = given_id = None
+        content_type = authorization = api_key = accept = origin = forwarded = given_id = None
         length, plain = -1, True
         for name, value in scope["headers"]:
             if name == b"content-type":
@@ -195,7 +203,9 @@ class FastPath:
                 forwarded = forwarded or value
             elif name == b"x-request-id":
                 given_id = given_id or value
-            elif name in (b"origin", b"transfer-encoding"):
+            elif name == b"origin":  # CORS headers differ by origin: part of the key
+                origin = origin or value
+            elif name == b"transfer-encoding":
                 plain = False
         if not (plain and 0 <= length <= MAX_BODY and content_type is not None
                 and content_type.split(b";")[0].strip() == b"application/json"):
@@ -213,26 +223,16 @@ class FastPath:
         body = chunks[0] if len(chunks) == 1 else b"".join(chunks)
 
         guest = authorization is None and api_key is None
-        if guest:
-            client = scope.get("client")
-            plan = "guest"
-            subject = self._guest(client[0] if client else None, forwarded)
-        else:
-            viewer = self.metering.auth.checked_viewer(
-                None if authorization is None else authorization.decode("latin-1"),
-                None if api_key is None or authorization is not None
-                else api_key.decode("latin-1"))
-            if viewer is None:  # the long way checks the key, and may prepare the answer
-                await self._long_way(scope, body, receive, send, (False, accept, body))
-                return
-            plan, subject = viewer.plan, viewer.subject
-        releases = self.answers.releases()
-        key: Key | None = None if releases is None else (releases, guest, accept, body)
-        answer = None if key is None else self.answers.get(key)
-        if answer is None:
-            self._misses.inc()
-            await self._long_way(scope, body, receive, send, (guest, accept, body))
+        try:
+            found = self._find(scope, body, guest, authorization, api_key, accept, origin,
+                               forwarded)
+        except Exception:  # a bug here must not cost the request: the long way answers
+            log.exception("fast path lookup failed")
+            found = None
+        if found is None or isinstance(found, Keep):
+            await self._long_way(scope, body, receive, send, found)
             return
+        answer, plan, subject = found
         try:
             state = self.meter.charge(subject, self.meter.plan_limit(plan), answer.views)
         except StoreUnavailable:
@@ -260,9 +260,33 @@ class FastPath:
         if started - self._flushed_at >= 1.0:
             self._flushed_at = started
             metrics.flush_batches()
-        if access.isEnabledFor(logging.INFO):
-            access.info("POST /graphql 200 %.1fms (prepared) request id %s", elapsed * 1000,
-                        request_id)
+        if logs.ACCESS.on():
+            logs.ACCESS.line(f"POST /graphql 200 {elapsed * 1000:.2f}ms", request_id)
+
+    def _find(self, scope: dict[str, Any], body: bytes, guest: bool,
+              authorization: bytes | None, api_key: bytes | None, accept: bytes | None,
+              origin: bytes | None,
+              forwarded: bytes | None) -> tuple[Prepared, str, str] | Keep | None:
+        """(answer, plan, subject) to answer here; else what the long way may prepare."""
+        if guest:
+            client = scope.get("client")
+            plan = "guest"
+            subject = self._guest(client[0] if client else None, forwarded)
+        else:
+            viewer = self.metering.auth.checked_viewer(
+                None if authorization is None else authorization.decode("latin-1"),
+                None if api_key is None or authorization is not None
+                else api_key.decode("latin-1"))
+            if viewer is None:  # the long way checks the key, and may prepare the answer
+                return Keep(False, accept, origin, body)
+            plan, subject = viewer.plan, viewer.subject
+        releases = self.answers.releases()
+        answer = None if releases is None else self.answers.get(
+            (releases, guest, accept, origin, body))
+        if answer is None:
+            self._misses.inc()
+            return Keep(guest, accept, origin, body)
+        return answer, plan, subject
 
     def _guest(self, peer: str | None, forwarded: bytes | None) -> str:
         memo = (peer, None if forwarded is None else forwarded.decode("latin-1"))
@@ -275,9 +299,9 @@ class FastPath:
         return subject
 
     async def _long_way(self, scope: dict[str, Any], body: bytes, receive: Any, send: Any,
-                        keep: tuple[bool, bytes | None, bytes] | None) -> None:
-        """The app answers, from the body already read; ``keep`` (guest, Accept, body) asks
-        to prepare the answer for next time."""
+                        keep: Keep | None) -> None:
+        """The app answers, from the body already read; ``keep`` asks to prepare the answer
+        for next time."""
         replayed = False
 
         async def replay() -> dict[str, Any]:
@@ -309,8 +333,7 @@ class FastPath:
             return
         answer = prepare(start, b"".join(parts), p.actual, p.operation)
         if answer is not None:
-            guest, accept, body = keep
-            self.answers.put((p.releases, guest, accept, body), answer)
+            self.answers.put((p.releases, *keep), answer)
 
 
 def _sane(request_id: bytes) -> bool:

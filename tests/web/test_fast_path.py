@@ -108,14 +108,23 @@ def test_answers_that_refund_views_go_the_long_way(client_for: Callable[..., Tes
     assert used(web, headers) == 0
 
 
-def test_browsers_get_their_cors_headers(client_for: Callable[..., TestClient],
-                                         key_headers: Callable[[str], dict[str, str]]) -> None:
-    web = client_for(cors_origins=["https://app.example"])
-    headers = {**key_headers("partner"), "Origin": "https://app.example"}
-    answers = [ask(web, LOOKUP, headers) for _ in range(3)]
+def test_browsers_get_the_cors_headers_of_their_origin(
+        client_for: Callable[..., TestClient], key_headers: Callable[[str], dict[str, str]],
+        engine: Engine) -> None:
+    web, headers = client_for(cors_origins=["https://app.example"]), key_headers("partner")
+    app = {**headers, "Origin": "https://app.example"}
+    answers = [ask(web, LOOKUP, app) for _ in range(2)]
+    with StatementCounter(engine) as counter:
+        answers.append(ask(web, LOOKUP, app))
+    assert counter.count == 0  # answered from prepared bytes
     assert all(a.headers["access-control-allow-origin"] == "https://app.example"
                for a in answers)
     assert "X-RateLimit-Remaining" in answers[-1].headers["access-control-expose-headers"]
+    # Another origin's answer is its own (here: not allowed), never the first origin's.
+    other = [ask(web, LOOKUP, {**headers, "Origin": "https://evil.example"}) for _ in range(3)]
+    assert all("access-control-allow-origin" not in a.headers for a in other)
+    plain = [ask(web, LOOKUP, headers) for _ in range(3)]
+    assert all("access-control-allow-origin" not in a.headers for a in plain)
 
 
 def test_a_release_loaded_in_this_process_is_seen_at_once(
