@@ -57,12 +57,16 @@ def free_port() -> int:
 
 
 @contextmanager
-def server(app: str, env: dict[str, str], port: int) -> Iterator[subprocess.Popen[bytes]]:
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", app, "--host", "127.0.0.1", "--port", str(port),
-         "--log-level", "warning", "--no-access-log"],
-        env=env, cwd=ROOT,
-    )
+def server(app: str, env: dict[str, str], port: int, *,
+           as_served: bool = False) -> Iterator[subprocess.Popen[bytes]]:
+    """uvicorn serving ``app``; ``as_served``: the service as `medcode serve` runs it (its
+    logging, the access log on, written to /dev/null as a container's log driver would)."""
+    command = ([sys.executable, "-m", "service.cli", "serve", "--host", "127.0.0.1", "--port",
+                str(port)] if as_served else
+               [sys.executable, "-m", "uvicorn", app, "--host", "127.0.0.1", "--port",
+                str(port), "--log-level", "warning", "--no-access-log"])
+    quiet = subprocess.DEVNULL if as_served else None
+    proc = subprocess.Popen(command, env=env, cwd=ROOT, stdout=quiet, stderr=quiet)
     try:
         deadline = time.time() + 60
         while time.time() < deadline:
@@ -213,7 +217,7 @@ def main() -> None:
     port = free_port()
     url = f"http://127.0.0.1:{port}/graphql"
     one = json.dumps({"query": ONE, "variables": {"c": "E11.9"}}).encode()
-    with server("service.main:app", env, port) as proc:
+    with server("service.main:app", env, port, as_served=True) as proc:
         reference = httpx.post(url, content=one, headers={**headers,
                                "Content-Type": "application/json"}).content
         sequential(url, [one] * 50, headers)  # warm up
