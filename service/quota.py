@@ -285,6 +285,17 @@ class Meter:
                                           self._ttl(window, now))
         return QuotaState(limit, used, window, now, granted)
 
+    def tally(self, subject: str, cost: int) -> None:
+        """``charge`` for an unlimited plan, without building its state (the fast path)."""
+        now = self.clock()
+        key = (subject, int(now // WINDOW_SECONDS) * WINDOW_SECONDS)
+        if key[1] != self._purged_window:
+            self._purge_old(key[1])
+        with self._tally_lock:
+            self._tally[key] = self._tally.get(key, 0) + cost
+        if time.monotonic() - self._written_at >= TALLY_SECONDS:
+            self.write_tallies()
+
     def peek(self, subject: str, limit: int | None) -> QuotaState:
         """The subject's state from the store (this process's tally written first)."""
         now = self.clock()

@@ -153,3 +153,13 @@ def test_request_ids_and_metrics(client_for: Callable[..., TestClient],
             if line.startswith('medcode_cache_total{cache="prepared",result="hit"}')]
     assert hits and float(hits[0].split()[-1]) >= 3
     assert 'medcode_requests_total{operation="code",path="/graphql",status="200"}' in text
+
+
+def test_unlimited_refunds_come_off_the_tally(client_for: Callable[..., TestClient],
+                                             key_headers: Callable[[str], dict[str, str]]
+                                             ) -> None:
+    web, headers = client_for(), key_headers("partner")
+    both = '{ codes(system: ICD10CM, codes: ["E11.9", "E11.99"]) { code } }'
+    answers = [ask(web, both, headers) for _ in range(3)]
+    assert [a.json()["extensions"]["cost"]["actual"] for a in answers] == [1, 1, 1]
+    assert used(web, headers) == 3  # charged 2 each, refunded 1 each, before any write
