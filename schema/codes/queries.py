@@ -9,6 +9,7 @@ from typing import Annotated
 import strawberry
 from strawberry.types import Info
 
+from schema.codes.prefetch import Ask, selected
 from schema.codes.types import Code
 from schema.enums import CodeSystemId
 from seed.tabular import lookup_key
@@ -55,8 +56,14 @@ async def lookup(
         return [None] * len(codes)
     keys = [normalise(c) for c in codes]
     rows = await ctx.loaders.code_by_key.load_many([(release.id, k) for k in keys if k])
+    pre = None
+    present = [r for r in rows if r is not None]
+    if present and not ctx.viewer.is_guest:  # guests keep the loaders (see prefetch.py)
+        wanted = selected(info)
+        if wanted:
+            pre = await ctx.loaders.prefetch.load(Ask(release.id, present, frozenset(wanted)))
     found = iter(rows)
-    return [Code.from_row(r) if k and (r := next(found)) else None for k in keys]
+    return [Code.from_row(r, pre) if k and (r := next(found)) else None for k in keys]
 
 
 @strawberry.type

@@ -7,12 +7,19 @@ from typing import TYPE_CHECKING, Annotated
 import strawberry
 from strawberry.types import Info
 
-from schema.codes.loaders import CodeRow, GuidelineRow, RelatedRow
+from schema.codes.prefetch import Prefetch
+from schema.codes.rows import CodeRow, DescriptionRow, GuidelineRow, RelatedRow
 from schema.enums import CodeLevel, CodeSystemId, DescriptionKind, GuidelineKind, RelationKind
 from service.errors import REGISTRATION_REQUIRED, coded_error
 
 if TYPE_CHECKING:
     from service.context import Context
+
+# Stored value to enum member: a dict lookup, cheaper than calling the enum (thousands a query).
+LEVELS = {m.value: m for m in CodeLevel}
+DESCRIPTION_KINDS = {m.value: m for m in DescriptionKind}
+RELATION_KINDS = {m.value: m for m in RelationKind}
+GUIDELINE_KINDS = {m.value: m for m in GuidelineKind}
 
 REGISTER_HINT = (
     "Related codes and guidelines need an API key (any plan). Get a free one with the mutation "
@@ -61,13 +68,24 @@ class RelatedCode:
     )
     _id: strawberry.Private[int]
     _release_id: strawberry.Private[int]
+    _pre: strawberry.Private[Prefetch | None] = None
 
     @strawberry.field(description="The codes the reference denotes, each at its highest level "
                       "(`A00-B99` is chapter 1; `E08.-` is category E08 and all below it), in "
                       "the release of the code asking.")
-    async def targets(self, info: Info) -> list[Code]:
+    def targets(self, info: Info) -> list[Code]:
+        pre = self._pre
+        if pre is None or pre.release_id != self._release_id or self._id not in pre.targets:
+            return self._load_targets(info)  # type: ignore[return-value]
+        codes = pre.built.get(("targets", self._id))
+        if codes is None:
+            codes = pre.built[("targets", self._id)] = [
+                Code.from_row(r, pre) for r in pre.targets[self._id]]
+        return codes
+
+    async def _load_targets(self, info: Info) -> list[Code]:
         rows = await _ctx(info).loaders.targets_by_related.load((self._release_id, self._id))
-        return [Code.from_row(r) for r in rows]
+        return [Code.from_row(r, self._pre) for r in rows]
 
 
 @strawberry.type(description="A coding guideline: an includes note, a plain note or a "
@@ -84,69 +102,83 @@ class Guideline:
     inherited: bool = strawberry.field(description="True when it comes from an ancestor.")
 
 
+def _system(root: Code, info: Info) -> CodeSystemId:
+    release = _ctx(info).release_by_id(root._row.release_id)
+    return CodeSystemId(release.system_id if release else "ICD10CM")
+
+
 @strawberry.type(description="An item of a code system: in ICD-10-CM a chapter, block, "
                  "category, subcategory or code.")
 class Code:
+    system: CodeSystemId = strawberry.field(resolver=_system, description="The code system.")
+    # Plain attributes, not resolvers: a bulk lookup reads them tens of thousands of times, and
+    # Strawberry serves an attribute without building an Info or parsing arguments.
+    code: str = strawberry.field(description="The code in its canonical form (`E11.9`, "
+                                 "`S52.001A`, block `A00-A09`, chapter `1`).")
+    display: str = strawberry.field(description="The official title. A 7th-character code's "
+                                    "title is its parent's title, a comma, and the 7th "
+                                    "character's meaning.")
+    billable: bool = strawberry.field(description="True for codes valid on a claim: the leaves "
+                                      "of the tabular.")
+    level: CodeLevel = strawberry.field(description="Where the item sits in the hierarchy.")
     _row: strawberry.Private[CodeRow]
+    _pre: strawberry.Private[Prefetch | None] = None
 
     @classmethod
-    def from_row(cls, row: CodeRow) -> Code:
-        return cls(_row=row)
-
-    @strawberry.field(description="The code system.")
-    def system(self, info: Info) -> CodeSystemId:
-        release = _ctx(info).release_by_id(self._row.release_id)
-        return CodeSystemId(release.system_id if release else "ICD10CM")
-
-    @strawberry.field(description="The code in its canonical form (`E11.9`, `S52.001A`, block "
-                      "`A00-A09`, chapter `1`).")
-    def code(self) -> str:
-        return self._row.code
-
-    @strawberry.field(description="The official title. A 7th-character code's title is its "
-                      "parent's title, a comma, and the 7th character's meaning.")
-    def display(self) -> str:
-        return self._row.display
-
-    @strawberry.field(description="True for codes valid on a claim: the leaves of the tabular.")
-    def billable(self) -> bool:
-        return self._row.billable
-
-    @strawberry.field(description="Where the item sits in the hierarchy.")
-    def level(self) -> CodeLevel:
-        return CodeLevel(self._row.level)
+    def from_row(cls, row: CodeRow, pre: Prefetch | None = None) -> Code:
+        return cls(code=row.code, display=row.display, billable=row.billable,
+                   level=LEVELS[row.level], _row=row, _pre=pre)
 
     @strawberry.field(description="The release (fiscal year) this code comes from.")
     def release(self, info: Info) -> str:
         release = _ctx(info).release_by_id(self._row.release_id)
         return release.version if release else ""
 
+    # The fields below return their value when ``code``/``codes`` prefetched it (see
+    # schema/codes/prefetch.py), else an awaitable of it from the loaders; graphql-core takes
+    # either. Without a prefetch (guests; codes reached through search, validation or changes)
+    # they are always awaitables, as they always were.
+
     @strawberry.field(description="The official title and each inclusion term.")
-    async def descriptions(self, info: Info) -> list[Description]:
-        rows = await _ctx(info).loaders.descriptions_by_content.load(self._row.content_id)
-        return [Description(kind=DescriptionKind(r.kind), text=r.text) for r in rows]
+    def descriptions(self, info: Info) -> list[Description]:
+        pre = self._pre
+        rows = pre.descriptions.get(self._row.content_id) if pre is not None else None
+        if rows is None:
+            return self._load_descriptions(info)  # type: ignore[return-value]
+        return _descriptions(rows)
+
+    async def _load_descriptions(self, info: Info) -> list[Description]:
+        return _descriptions(
+            await _ctx(info).loaders.descriptions_by_content.load(self._row.content_id))
 
     @strawberry.field(description="The item one level up; null for a chapter.")
-    async def parent(self, info: Info) -> Code | None:
+    def parent(self, info: Info) -> Code | None:
+        pre, parent_id = self._pre, self._row.parent_id
+        if pre is None or (parent_id is not None and parent_id not in pre.rows):
+            return self._load_parent(info)  # type: ignore[return-value]
+        row = pre.rows[parent_id] if parent_id is not None else None
+        return Code.from_row(row, pre) if row else None
+
+    async def _load_parent(self, info: Info) -> Code | None:
         if self._row.parent_id is None:
             return None
         row = await _ctx(info).loaders.code_by_id.load(self._row.parent_id)
-        return Code.from_row(row) if row else None
+        return Code.from_row(row, self._pre) if row else None
 
     @strawberry.field(description="The items one level down, in tabular order.")
     async def children(self, info: Info) -> list[Code]:
         rows = await _ctx(info).loaders.children_by_id.load(self._row.id)
-        return [Code.from_row(r) for r in rows]
+        return [Code.from_row(r, self._pre) for r in rows]
 
     @strawberry.field(description="Every item above this one, nearest first (up to the chapter).")
     async def ancestors(self, info: Info) -> list[Code]:
         rows = await _ctx(info).loaders.code_by_id.load_many(list(self._row.ancestor_ids))
-        return [Code.from_row(r) for r in rows if r is not None]
+        return [Code.from_row(r, self._pre) for r in rows if r is not None]
 
     @strawberry.field(description="Codes named by this code's instructional notes, and with "
                       "`inherited` (default) by its ancestors' notes, own notes first. Needs an "
                       "API key: null for guests, with a REGISTRATION_REQUIRED error.")
-    async def related(
+    def related(
         self,
         info: Info,
         kinds: Annotated[list[RelationKind] | None, strawberry.argument(
@@ -157,13 +189,26 @@ class Code:
             "governs every code below it), nearest first. `false`: the code's own notes "
             "only.")] = True,
     ) -> list[RelatedCode] | None:
+        pre = self._pre
+        owners = pre.owners(self._row, inherited) if pre is not None else None
+        if owners is None or any(o.content_id not in pre.related for o in owners):
+            return self._load_related(info, kinds, inherited)  # type: ignore[return-value]
+        _require_key(info)
+        return self._related(owners, [pre.related[o.content_id] for o in owners], kinds)
+
+    async def _load_related(self, info: Info, kinds: list[RelationKind] | None,
+                            inherited: bool) -> list[RelatedCode] | None:
         _require_key(info)
         owners = await self._owners(info, inherited)
         loaded = await _ctx(info).loaders.related_by_content.load_many(
             [o.content_id for o in owners])
+        return self._related(owners, loaded, kinds)
+
+    def _related(self, owners: list[CodeRow], loaded: list[list[RelatedRow]],
+                 kinds: list[RelationKind] | None) -> list[RelatedCode]:
         wanted = {k.value for k in kinds} if kinds else None
         return [
-            _related(r, owner, owner.id != self._row.id)
+            _related(r, owner, owner.id != self._row.id, self._pre)
             for owner, rows in zip(owners, loaded, strict=True)
             for r in rows
             if wanted is None or r.kind in wanted
@@ -172,13 +217,25 @@ class Code:
     @strawberry.field(description="Includes notes, plain notes and 7th-character definitions, "
                       "with `inherited` (default) those of its ancestors; the 7th-character "
                       "definition in force is the nearest one. Needs an API key.")
-    async def guidelines(
+    def guidelines(
         self, info: Info, inherited: GuidelinesInherited = True
     ) -> list[Guideline] | None:
+        pre = self._pre
+        owners = pre.owners(self._row, inherited) if pre is not None else None
+        if owners is None or any(o.content_id not in pre.guidelines for o in owners):
+            return self._load_guidelines(info, inherited)  # type: ignore[return-value]
+        _require_key(info)
+        return self._guidelines(owners, [pre.guidelines[o.content_id] for o in owners])
+
+    async def _load_guidelines(self, info: Info, inherited: bool) -> list[Guideline] | None:
         _require_key(info)
         owners = await self._owners(info, inherited)
         loaded = await _ctx(info).loaders.guidelines_by_content.load_many(
             [o.content_id for o in owners])
+        return self._guidelines(owners, loaded)
+
+    def _guidelines(self, owners: list[CodeRow],
+                    loaded: list[list[GuidelineRow]]) -> list[Guideline]:
         out: list[Guideline] = []
         seventh_found = False
         for owner, rows in zip(owners, loaded, strict=True):
@@ -198,16 +255,22 @@ class Code:
         return [self._row, *(r for r in rows if r is not None)]
 
 
-def _related(row: RelatedRow, owner: CodeRow, inherited: bool) -> RelatedCode:
+def _descriptions(rows: list[DescriptionRow]) -> list[Description]:
+    return [Description(kind=DESCRIPTION_KINDS[r.kind], text=r.text) for r in rows]
+
+
+def _related(row: RelatedRow, owner: CodeRow, inherited: bool,
+             pre: Prefetch | None) -> RelatedCode:
     return RelatedCode(
-        kind=RelationKind(row.kind), note=row.note, target_code=row.target_code,
+        kind=RELATION_KINDS[row.kind], note=row.note, target_code=row.target_code,
         source_code=owner.code, inherited=inherited, _id=row.id, _release_id=owner.release_id,
+        _pre=pre,
     )
 
 
 def _guideline(row: GuidelineRow, owner: CodeRow, inherited: bool) -> Guideline:
     return Guideline(
-        kind=GuidelineKind(row.kind), text=row.text, source_code=owner.code, inherited=inherited
+        kind=GUIDELINE_KINDS[row.kind], text=row.text, source_code=owner.code, inherited=inherited
     )
 
 
