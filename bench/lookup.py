@@ -10,6 +10,9 @@ Measures, over HTTP on loopback against a real uvicorn server:
 - seed time and database size; the server's peak memory (VmHWM).
 
 Uses ``wrk`` when it is installed (Debian package ``wrk``), else an asyncio client.
+The two servers run side by side and are loaded in turn (``--rounds``, medians reported), the
+servers pinned to core 1 and wrk to core 0 when ``taskset`` is there.
+
 Options: ``--db URL`` (default: a fresh SQLite file under bench/out), ``--seconds N``,
 ``--connections N``.
 """
@@ -66,7 +69,8 @@ def server(app: str, env: dict[str, str], port: int, *,
                [sys.executable, "-m", "uvicorn", app, "--host", "127.0.0.1", "--port",
                 str(port), "--log-level", "warning", "--no-access-log"])
     quiet = subprocess.DEVNULL if as_served else None
-    proc = subprocess.Popen(command, env=env, cwd=ROOT, stdout=quiet, stderr=quiet)
+    proc = subprocess.Popen([*pinned(1), *command], env=env, cwd=ROOT, stdout=quiet,
+                            stderr=quiet)
     try:
         deadline = time.time() + 60
         while time.time() < deadline:
@@ -79,6 +83,14 @@ def server(app: str, env: dict[str, str], port: int, *,
     finally:
         proc.terminate()
         proc.wait(timeout=30)
+
+
+def pinned(cpu: int) -> list[str]:
+    """``taskset -c CPU`` when there are two cores or more: servers on core 1, wrk on core 0,
+    so the load generator and the server under test do not take turns on one core."""
+    if shutil.which("taskset") and (os.cpu_count() or 1) >= 2:
+        return ["taskset", "-c", str(cpu)]
+    return []
 
 
 def peak_rss_mb(pid: int) -> float:
@@ -135,9 +147,9 @@ def wrk(url: str, body: bytes, headers: dict[str, str], seconds: int,
             "(summary.duration / 1e6), latency:percentile(50) / 1000, "
             "latency:percentile(99) / 1000))\nend\n"
         )
-        out = subprocess.run(["wrk", "-t", "1", "-c", str(connections), "-d", f"{seconds}s",
-                              "-s", str(script), url], capture_output=True, text=True,
-                             check=True).stdout
+        out = subprocess.run([*pinned(0), "wrk", "-t", "1", "-c", str(connections), "-d",
+                              f"{seconds}s", "-s", str(script), url], capture_output=True,
+                             text=True, check=True).stdout
     line = next(x for x in out.splitlines() if x.startswith("RESULT"))
     rps, p50, p99 = (float(v) for v in line.split()[1:])
     return rps, p50, p99
@@ -199,6 +211,7 @@ def main() -> None:
     ap.add_argument("--db", help="database URL (default: a fresh SQLite file in bench/out)")
     ap.add_argument("--seconds", type=int, default=5)
     ap.add_argument("--connections", type=int, default=8)
+    ap.add_argument("--rounds", type=int, default=3, help="load runs of each server, in turn")
     args = ap.parse_args()
 
     OUT.mkdir(parents=True, exist_ok=True)
@@ -214,15 +227,26 @@ def main() -> None:
     env = {**os.environ, "MEDCODE_DATABASE_URL": db_url}
 
     rows: list[tuple[str, str]] = [("seed ICD-10-CM (s)", f"{seed_s:.1f}"), ("database size", size)]
-    port = free_port()
+    port, bare_port = free_port(), free_port()
     url = f"http://127.0.0.1:{port}/graphql"
+    bare_url = f"http://127.0.0.1:{bare_port}/graphql"
     one = json.dumps({"query": ONE, "variables": {"c": "E11.9"}}).encode()
     with server("service.main:app", env, port, as_served=True) as proc:
         reference = httpx.post(url, content=one, headers={**headers,
                                "Content-Type": "application/json"}).content
-        sequential(url, [one] * 50, headers)  # warm up
-        single = sequential(url, [one] * 200, headers)
-        rps, p50, p99 = load(url, one, headers, args.seconds, args.connections)
+        (OUT / "bare_response.json").write_bytes(reference)
+        bare_env = {**env, "MEDCODE_BARE_RESPONSE": str(OUT / "bare_response.json")}
+        with server("bench.bare:app", bare_env, bare_port):
+            sequential(url, [one] * 50, headers)  # warm up
+            sequential(bare_url, [one] * 50, headers)
+            single = sequential(url, [one] * 200, headers)
+            # In turn, several rounds, medians: two cores make any one run noisy.
+            runs: dict[str, list[tuple[float, float, float]]] = {"medcode": [], "bare": []}
+            for _ in range(args.rounds):
+                runs["medcode"].append(load(url, one, headers, args.seconds, args.connections))
+                runs["bare"].append(load(bare_url, one, headers, args.seconds, args.connections))
+        rps, p50, p99 = (statistics.median(r[i] for r in runs["medcode"]) for i in range(3))
+        b_rps, b_p50, b_p99 = (statistics.median(r[i] for r in runs["bare"]) for i in range(3))
         sample = subprocess.run(
             [sys.executable, "-c", "from bench.sample import billable; "
              f"print(' '.join(billable({db_url!r}, 1400)))"],
@@ -240,17 +264,10 @@ def main() -> None:
                                     for t in SEARCH_TEXTS * 10], headers)
         peak = peak_rss_mb(proc.pid)
 
-    bare_port = free_port()
-    (OUT / "bare_response.json").write_bytes(reference)
-    bare_env = {**env, "MEDCODE_BARE_RESPONSE": str(OUT / "bare_response.json")}
-    with server("bench.bare:app", bare_env, bare_port):
-        bare_url = f"http://127.0.0.1:{bare_port}/graphql"
-        sequential(bare_url, [one] * 50, headers)
-        b_rps, b_p50, b_p99 = load(bare_url, one, headers, args.seconds, args.connections)
-
     rows += [
         ("one-code lookup, sequential p50 (ms)", f"{pct(single, 50):.2f}"),
-        (f"one-code lookup req/s ({args.connections} conn)", f"{rps:,.0f}"),
+        (f"one-code lookup req/s ({args.connections} conn, median of {args.rounds})",
+         f"{rps:,.0f}"),
         ("one-code lookup p50 / p99 (ms)", f"{p50:.2f} / {p99:.2f}"),
         ("bare ASGI, same bytes req/s", f"{b_rps:,.0f}"),
         ("bare ASGI p50 / p99 (ms)", f"{b_p50:.2f} / {b_p99:.2f}"),
