@@ -1,4 +1,4 @@
-"""The fast path: repeated GraphQL POSTs answered from prepared bytes, still checked and charged.
+"""The fast path: repeated GraphQL requests answered from prepared bytes, still checked and charged.
 
 Reference data changes only with a release, so the answer to a query is the same for every
 caller on the same side of the guest gate. A request first goes the long way (FastAPI,
@@ -6,8 +6,9 @@ Strawberry, metering, the resolvers). When its answer is one the result cache ma
 (``service.caching``: a query, not about the caller, no errors but the guest gate) and cost what
 it charged (no code came back null to be refunded), the response is kept ready to send: body
 bytes split around ``extensions.cost.remaining``, headers, and the views it costs. The next
-request with the same body bytes, ``Accept`` and ``Origin``, side of the gate and releases is
-answered here, in plain ASGI, with nothing parsed:
+request with the same body bytes (a GET: the same query string), ``Accept`` and ``Origin``, side
+of the gate and releases is answered here, in plain ASGI, with nothing parsed (a GET naming the
+answer's ETag in ``If-None-Match`` gets its 304, charged, as the long way does it):
 
 - the caller: a guest by address (``X-Forwarded-For`` from trusted proxies, as the long way), or
   credentials the long way proved within ``MEDCODE_FAST_PATH_RECHECK_SECONDS``. Unknown,
@@ -20,8 +21,8 @@ answered here, in plain ASGI, with nothing parsed:
   not answer sends every request the long way, which answers 503), and at once after a release
   is loaded in this process (``service.generation``).
 
-Anything else goes the long way: other methods (GET, and CORS preflights) and paths, bodies that
-are not JSON or are over 64 KiB, a chunked body, answers over the size bound.
+Anything else goes the long way: other methods (CORS preflights) and paths, POST bodies that are
+not JSON or are over 64 KiB, chunked bodies, answers over the size bound.
 """
 
 from __future__ import annotations
@@ -39,12 +40,12 @@ import orjson
 from sqlalchemy import Engine, select
 from sqlalchemy.exc import SQLAlchemyError
 
-from service import generation, logs, metrics
+from service import generation, http_cache, logs, metrics
 from service.auth import client_address, guest_subject
 from service.encoding import encode
 from service.metering import Metering, rate_limit_headers
 from service.models import Release
-from service.quota import StoreUnavailable
+from service.quota import QuotaState, StoreUnavailable
 from service.releases import signature
 
 log = logging.getLogger(__name__)
@@ -92,6 +93,7 @@ class Prepared:
     views: int
     size: int
     metrics: metrics.Batch
+    etag: str | None  # a GET answer's entity tag (service.http_cache)
 
 
 def prepare(start: dict[str, Any], body: bytes, views: int, operation: str) -> Prepared | None:
@@ -109,8 +111,9 @@ def prepare(start: dict[str, Any], body: bytes, views: int, operation: str) -> P
     if len(parts) != 2:
         return None
     head, tail = parts
+    etag = next((v.decode("latin-1") for k, v in headers if k == b"etag"), None)
     return Prepared(head, tail, headers, views, len(head) + len(tail) + 256,
-                    metrics.batch(operation))
+                    metrics.batch(operation), etag)
 
 
 class PreparedAnswers:
@@ -185,11 +188,13 @@ class FastPath:
         self._misses = metrics.CACHE.labels("prepared", "miss")
 
     async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
-        if scope["type"] != "http" or scope["method"] != "POST" or scope["path"] != "/graphql":
+        if (scope["type"] != "http" or scope["path"] != "/graphql"
+                or scope["method"] not in ("POST", "GET")):
             await self.app(scope, receive, send)
             return
         started = time.perf_counter()
         content_type = authorization = api_key = accept = origin = forwarded = given_id = None
+        if_none_match = None
         length, plain = -1, True
         for name, value in scope["headers"]:
             if name == b"content-type":
@@ -209,26 +214,35 @@ class FastPath:
                 given_id = given_id or value
             elif name == b"origin":  # CORS headers differ by origin: part of the key
                 origin = origin or value
+            elif name == b"if-none-match":
+                if_none_match = if_none_match or value
             elif name == b"transfer-encoding":
                 plain = False
-        if not (plain and 0 <= length <= MAX_BODY and content_type is not None
-                and content_type.split(b";")[0].strip() == b"application/json"):
-            await self.app(scope, receive, send)
-            return
-
-        chunks: list[bytes] = []
-        while True:
-            message = await receive()
-            if message["type"] != "http.request":
-                return  # the client went away
-            chunks.append(message.get("body", b""))
-            if not message.get("more_body", False):
-                break
-        body = chunks[0] if len(chunks) == 1 else b"".join(chunks)
+        body: bytes | None
+        if scope["method"] == "GET":  # the query string is the request; the body is not read
+            query = scope.get("query_string", b"")
+            if not (plain and length <= 0 and 0 < len(query) <= MAX_BODY):
+                await self.app(scope, receive, send)
+                return
+            key_body, body = b"?" + query, None
+        else:
+            if not (plain and 0 <= length <= MAX_BODY and content_type is not None
+                    and content_type.split(b";")[0].strip() == b"application/json"):
+                await self.app(scope, receive, send)
+                return
+            chunks: list[bytes] = []
+            while True:
+                message = await receive()
+                if message["type"] != "http.request":
+                    return  # the client went away
+                chunks.append(message.get("body", b""))
+                if not message.get("more_body", False):
+                    break
+            key_body = body = chunks[0] if len(chunks) == 1 else b"".join(chunks)
 
         guest = authorization is None and api_key is None
         try:
-            found = self._find(scope, body, guest, authorization, api_key, accept, origin,
+            found = self._find(scope, key_body, guest, authorization, api_key, accept, origin,
                                forwarded)
         except Exception:  # a bug here must not cost the request: the long way answers
             log.exception("fast path lookup failed")
@@ -252,6 +266,10 @@ class FastPath:
 
         request_id = (given_id.decode("latin-1") if given_id is not None and _sane(given_id)
                       else f"{self._id_prefix}{next(self._ids):08x}"[:16])
+        if (if_none_match is not None and answer.etag is not None
+                and http_cache.matches(if_none_match.decode("latin-1"), answer.etag)):
+            await self._not_modified(send, answer, state, request_id, started)
+            return
         if state is None:
             payload = b"%snull%s" % (answer.head, answer.tail)
         else:
@@ -271,7 +289,8 @@ class FastPath:
             self._flushed_at = started
             metrics.flush_batches()
         if logs.ACCESS.on():
-            logs.ACCESS.line(f"POST /graphql 200 {elapsed * 1000:.2f}ms", request_id)
+            logs.ACCESS.line(f"{scope['method']} /graphql 200 {elapsed * 1000:.2f}ms",
+                             request_id)
 
     def _find(self, scope: dict[str, Any], body: bytes, guest: bool,
               authorization: bytes | None, api_key: bytes | None, accept: bytes | None,
@@ -298,6 +317,25 @@ class FastPath:
             return Keep(guest, accept, origin, body)
         return answer, plan, subject
 
+    async def _not_modified(self, send: Any, answer: Prepared, state: QuotaState | None,
+                            request_id: str, started: float) -> None:
+        """A GET whose If-None-Match names the answer's tag: 304, charged as the long way
+        charges it (the answer was, in effect, served again)."""
+        headers = [(k, v) for k, v in answer.headers
+                   if k not in (b"content-type", b"content-encoding")]
+        headers.append((b"x-request-id", request_id.encode()))
+        if state is not None:
+            headers += [(k.lower().encode(), v.encode())
+                        for k, v in rate_limit_headers(state).items()]
+        await send({"type": "http.response.start", "status": 304, "headers": headers})
+        await send({"type": "http.response.body", "body": b""})
+        elapsed = time.perf_counter() - started
+        operation = answer.metrics.operation
+        metrics.REQUESTS.labels("/graphql", operation, "304").inc()
+        metrics.LATENCY.labels("/graphql", operation).observe(elapsed)
+        if logs.ACCESS.on():
+            logs.ACCESS.line(f"GET /graphql 304 {elapsed * 1000:.2f}ms", request_id)
+
     def _guest(self, peer: str | None, forwarded: bytes | None) -> str:
         memo = (peer, None if forwarded is None else forwarded.decode("latin-1"))
         subject = self._guests.get(memo)
@@ -308,11 +346,11 @@ class FastPath:
             subject = self._guests[memo] = guest_subject(address)
         return subject
 
-    async def _long_way(self, scope: dict[str, Any], body: bytes, receive: Any, send: Any,
-                        keep: Keep | None) -> None:
-        """The app answers, from the body already read; ``keep`` asks to prepare the answer
-        for next time."""
-        replayed = False
+    async def _long_way(self, scope: dict[str, Any], body: bytes | None, receive: Any,
+                        send: Any, keep: Keep | None) -> None:
+        """The app answers, from the body already read (None: not read, a GET); ``keep``
+        asks to prepare the answer for next time."""
+        replayed = body is None
 
         async def replay() -> dict[str, Any]:
             nonlocal replayed

@@ -44,9 +44,10 @@ class Batch:
     a labelled ``inc`` and ``observe`` per request cost a tenth of the fast path's answer.
     The histogram is filled bucket by bucket as ``Histogram.observe`` fills it."""
 
-    __slots__ = ("requests", "latency", "bounds", "count", "total", "buckets")
+    __slots__ = ("operation", "requests", "latency", "bounds", "count", "total", "buckets")
 
     def __init__(self, operation: str) -> None:
+        self.operation = operation
         self.requests = REQUESTS.labels("/graphql", operation, "200")
         self.latency = LATENCY.labels("/graphql", operation)
         self.bounds: tuple[float, ...] = tuple(self.latency._upper_bounds)

@@ -30,7 +30,8 @@ def without_remaining(response: httpx.Response) -> bytes:
 def test_a_repeat_is_answered_without_the_database(client_for: Callable[..., TestClient],
                                                    key_headers: Callable[[str], dict[str, str]],
                                                    engine: Engine) -> None:
-    web, headers = client_for(), key_headers("free")
+    # A long recheck interval: a slow machine must not see the releases read again here.
+    web, headers = client_for(fast_path_recheck_seconds=60), key_headers("free")
     answers = [ask(web, LOOKUP, headers)]  # the long way checks the key, prepares the answer
     answers.append(ask(web, LOOKUP, headers))  # the releases are read: once per recheck
     with StatementCounter(engine) as counter:
@@ -111,7 +112,8 @@ def test_answers_that_refund_views_go_the_long_way(client_for: Callable[..., Tes
 def test_browsers_get_the_cors_headers_of_their_origin(
         client_for: Callable[..., TestClient], key_headers: Callable[[str], dict[str, str]],
         engine: Engine) -> None:
-    web, headers = client_for(cors_origins=["https://app.example"]), key_headers("partner")
+    web = client_for(cors_origins=["https://app.example"], fast_path_recheck_seconds=60)
+    headers = key_headers("partner")
     app = {**headers, "Origin": "https://app.example"}
     answers = [ask(web, LOOKUP, app) for _ in range(2)]
     with StatementCounter(engine) as counter:
@@ -163,3 +165,33 @@ def test_unlimited_refunds_come_off_the_tally(client_for: Callable[..., TestClie
     answers = [ask(web, both, headers) for _ in range(3)]
     assert [a.json()["extensions"]["cost"]["actual"] for a in answers] == [1, 1, 1]
     assert used(web, headers) == 3  # charged 2 each, refunded 1 each, before any write
+
+
+def test_get_answers_and_their_304s(client_for: Callable[..., TestClient],
+                                    key_headers: Callable[[str], dict[str, str]],
+                                    engine: Engine) -> None:
+    seen = {}
+    for name, overrides in (("fast", {"fast_path_recheck_seconds": 60}),
+                            ("slow", {"fast_path": False})):
+        web, headers = client_for(**overrides), key_headers("free")
+
+        def get(extra: dict[str, str] | None = None, web: TestClient = web,
+                headers: dict[str, str] = headers) -> httpx.Response:
+            return web.get("/graphql", params={"query": LOOKUP}, headers={**headers,
+                                                                          **(extra or {})})
+
+        answers = [get(), get()]
+        with StatementCounter(engine) as counter:
+            answers.append(get())
+        tag = answers[0].headers["etag"]
+        not_modified = get({"If-None-Match": tag})
+        assert not_modified.status_code == 304 and not_modified.content == b""
+        assert not_modified.headers["etag"] == tag
+        assert "content-type" not in not_modified.headers
+        seen[name] = ([a.status_code for a in answers], {a.headers["etag"] for a in answers},
+                      [a.headers["cache-control"] for a in answers],
+                      not_modified.headers["x-ratelimit-remaining"], used(web, headers),
+                      counter.count == 0)
+    assert seen["fast"][:5] == seen["slow"][:5]
+    assert seen["fast"][0] == [200] * 3 and seen["fast"][3] == "2" and seen["fast"][4] == 4
+    assert seen["fast"][5]  # the third GET and the 304 came from prepared bytes
