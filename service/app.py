@@ -110,8 +110,10 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None, *
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         warm_up(engine)
         writer = asyncio.create_task(write_tallies(meter.meter))
+        meter.meter.background_writer = True
         yield
         writer.cancel()
+        meter.meter.background_writer = False
         meter.meter.write_tallies()  # graceful shutdown: uvicorn has drained the requests
         logs.ACCESS.flush()
         engine.dispose()

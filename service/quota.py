@@ -261,6 +261,9 @@ class Meter:
         self._tally: dict[tuple[str, int], int] = {}
         self._tally_lock = threading.Lock()
         self._written_at = time.monotonic()
+        # Set while the app's lifespan writes the tallies from a thread: requests then never
+        # wait for a store that is slow or away (a dropped connection waits its timeout).
+        self.background_writer = False
 
     def plan_limit(self, plan: str) -> int | None:
         """A plan's daily views; a plan no longer configured gets none."""
@@ -278,8 +281,7 @@ class Meter:
                 pending = self._tally.get(key, 0) + max(cost, 0)
                 if pending:
                     self._tally[key] = pending
-            if time.monotonic() - self._written_at >= TALLY_SECONDS:
-                self.write_tallies()
+            self._maybe_write()
             return QuotaState(None, pending, window, now, True)
         granted, used = self.store.charge(subject, window, cost, limit,
                                           self._ttl(window, now))
@@ -293,7 +295,10 @@ class Meter:
             self._purge_old(key[1])
         with self._tally_lock:
             self._tally[key] = self._tally.get(key, 0) + cost
-        if time.monotonic() - self._written_at >= TALLY_SECONDS:
+        self._maybe_write()
+
+    def _maybe_write(self) -> None:
+        if not self.background_writer and time.monotonic() - self._written_at >= TALLY_SECONDS:
             self.write_tallies()
 
     def peek(self, subject: str, limit: int | None) -> QuotaState:

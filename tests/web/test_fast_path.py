@@ -3,6 +3,8 @@ database, and still authenticated and charged exactly as the long way charges th
 
 from __future__ import annotations
 
+import threading
+import time
 from collections.abc import Callable
 
 import httpx
@@ -10,8 +12,11 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 
 from service import generation
+from service.app import create_app
 from service.keys import create_key, revoke_key
+from service.settings import Settings
 from tests.conftest import StatementCounter
+from tests.robustness.conftest import MemoryStore, wait_for
 from tests.web.conftest import used
 
 LOOKUP = '{ code(system: ICD10CM, code: "E11.9") { code display related { targetCode } } }'
@@ -195,3 +200,43 @@ def test_get_answers_and_their_304s(client_for: Callable[..., TestClient],
     assert seen["fast"][:5] == seen["slow"][:5]
     assert seen["fast"][0] == [200] * 3 and seen["fast"][3] == "2" and seen["fast"][4] == 4
     assert seen["fast"][5]  # the third GET and the 304 came from prepared bytes
+
+
+class HangingStore(MemoryStore):
+    """A quota store whose writes hang until released, as a store behind a dropped
+    connection does until its timeout."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.release = threading.Event()
+        self.writes = 0
+
+    def charge(self, subject: str, window: int, cost: int, limit: int | None,
+               ttl: int) -> tuple[bool, int]:
+        if cost > 0:
+            self.writes += 1
+            self.release.wait(timeout=60)
+        return super().charge(subject, window, cost, limit, ttl)
+
+
+def test_partners_never_wait_for_the_tally_writer(engine: Engine, settings: Settings,
+                                                  key_headers: Callable[[str], dict[str, str]]
+                                                  ) -> None:
+    store, headers = HangingStore(), key_headers("partner")
+    answers: list[int] = []
+    with TestClient(create_app(settings, engine, store=store)) as web:
+        def serve() -> None:
+            for _ in range(15):  # over more than a second: a write falls due meanwhile
+                answers.append(ask(web, LOOKUP, headers).status_code)
+                time.sleep(0.1)
+
+        worker = threading.Thread(target=serve)
+        worker.start()
+        worker.join(timeout=30)
+        served_while_hung = not worker.is_alive()
+        store.release.set()
+        worker.join()
+    assert served_while_hung and answers == [200] * 15
+    assert store.writes >= 1  # the background writer met the hanging store
+    # ... and, released, it and the shutdown wrote every view once
+    wait_for(lambda: sum(store.counts.values()) == 15, "all 15 views written", limit=10)
