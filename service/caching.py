@@ -12,8 +12,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import threading
-from collections import OrderedDict
 from collections.abc import Iterator
 from typing import Any
 
@@ -25,6 +23,7 @@ from strawberry.extensions import SchemaExtension
 
 from service import metrics
 from service.errors import REGISTRATION_REQUIRED
+from service.lru import BoundedLRU
 from service.releases import signature
 
 UNCACHEABLE_FIELDS = frozenset({"viewer", "__schema", "__type"})
@@ -36,37 +35,11 @@ MAX_TOTAL_BYTES = 64_000_000
 Entry = tuple[Any, list[Any] | None]
 
 
-class ResultCache:
-    """A thread-safe LRU of (data, errors) by key, bounded in entries and in bytes (as JSON)."""
+class ResultCache(BoundedLRU[str, "Entry"]):
+    """Results as (data, errors) by key, bounded in entries and in bytes (as JSON)."""
 
     def __init__(self, max_entries: int = MAX_ENTRIES, max_bytes: int = MAX_TOTAL_BYTES) -> None:
-        self._items: OrderedDict[str, tuple[Entry, int]] = OrderedDict()
-        self._lock = threading.Lock()
-        self.max_entries = max_entries
-        self.max_bytes = max_bytes
-        self.size = 0
-
-    def get(self, key: str) -> Entry | None:
-        with self._lock:
-            item = self._items.get(key)
-            if item is None:
-                return None
-            self._items.move_to_end(key)
-            return item[0]
-
-    def put(self, key: str, value: Entry, size: int) -> None:
-        with self._lock:
-            old = self._items.pop(key, None)
-            if old is not None:
-                self.size -= old[1]
-            self._items[key] = (value, size)
-            self.size += size
-            while len(self._items) > self.max_entries or self.size > self.max_bytes:
-                _, (_, dropped) = self._items.popitem(last=False)
-                self.size -= dropped
-
-    def __len__(self) -> int:
-        return len(self._items)
+        super().__init__(max_entries, max_bytes)
 
 
 def result_key(releases: str, ctx: Any, query: str | None, operation_name: str | None,

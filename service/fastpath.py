@@ -27,12 +27,8 @@ not JSON or are over 64 KiB, chunked bodies, answers over the size bound.
 
 from __future__ import annotations
 
-import itertools
 import logging
-import secrets
-import threading
 import time
-from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
@@ -40,9 +36,10 @@ import orjson
 from sqlalchemy import Engine, select
 from sqlalchemy.exc import SQLAlchemyError
 
-from service import generation, http_cache, logs, metrics
+from service import generation, http_cache, logs, metrics, middleware
 from service.auth import client_address, guest_subject
 from service.encoding import encode
+from service.lru import BoundedLRU
 from service.metering import Metering, rate_limit_headers
 from service.models import Release
 from service.quota import QuotaState, StoreUnavailable
@@ -121,38 +118,22 @@ class PreparedAnswers:
 
     def __init__(self, engine: Engine, *, max_bytes: int, recheck_seconds: float) -> None:
         self.engine = engine
-        self.max_bytes = max_bytes
         self.recheck_seconds = recheck_seconds
-        self.size = 0
-        self._items: OrderedDict[Key, Prepared] = OrderedDict()
-        self._lock = threading.Lock()
+        self._answers: BoundedLRU[Key, Prepared] = BoundedLRU(1 << 62, max_bytes)
         self._releases: str | None = None
         self._checked_until = 0.0
         self._generation = -1
 
     def __len__(self) -> int:
-        return len(self._items)
+        return len(self._answers)
 
     def get(self, key: Key) -> Prepared | None:
-        with self._lock:
-            found = self._items.get(key)
-            if found is not None:
-                self._items.move_to_end(key)
-            return found
+        return self._answers.get(key)
 
     def put(self, key: Key, answer: Prepared) -> None:
         size = answer.size + len(key[4])
-        if size > min(MAX_ANSWER, self.max_bytes):
-            return
-        with self._lock:
-            old = self._items.pop(key, None)
-            if old is not None:
-                self.size -= old.size + len(key[4])
-            self._items[key] = answer
-            self.size += size
-            while self.size > self.max_bytes:
-                dropped_key, dropped = self._items.popitem(last=False)
-                self.size -= dropped.size + len(dropped_key[4])
+        if size <= MAX_ANSWER:
+            self._answers.put(key, answer, size)
 
     def releases(self) -> str | None:
         """The loaded releases' signature, read again once the recheck interval is over; None
@@ -182,9 +163,6 @@ class FastPath:
         self.meter = metering.meter
         self._guests: dict[tuple[str | None, str | None], str] = {}
         self._flushed_at = time.perf_counter()  # when metrics.flush_batches last ran here
-        # Request ids: a random prefix per process and a counter (as unique, a third the cost).
-        self._id_prefix = secrets.token_hex(4)
-        self._ids = itertools.count(secrets.randbits(24))
         self._misses = metrics.CACHE.labels("prepared", "miss")
 
     async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
@@ -264,8 +242,7 @@ class FastPath:
                 await self._long_way(scope, body, receive, send, None)
                 return
 
-        request_id = (given_id.decode("latin-1") if given_id is not None and _sane(given_id)
-                      else f"{self._id_prefix}{next(self._ids):08x}"[:16])
+        request_id = middleware.request_id(given_id)
         if (if_none_match is not None and answer.etag is not None
                 and http_cache.matches(if_none_match.decode("latin-1"), answer.etag)):
             await self._not_modified(send, answer, state, request_id, started)
@@ -275,10 +252,7 @@ class FastPath:
         else:
             payload = b"%s%d%s" % (answer.head, state.remaining or 0, answer.tail)
         headers = [*answer.headers, (b"content-length", b"%d" % len(payload)),
-                   (b"x-request-id", request_id.encode())]
-        if state is not None:
-            headers += [(k.lower().encode(), v.encode())
-                        for k, v in rate_limit_headers(state).items()]
+                   *_per_request(request_id, state)]
         await send({"type": "http.response.start", "status": 200, "headers": headers})
         await send({"type": "http.response.body", "body": payload})
         if answer.views:
@@ -321,12 +295,9 @@ class FastPath:
                             request_id: str, started: float) -> None:
         """A GET whose If-None-Match names the answer's tag: 304, charged as the long way
         charges it (the answer was, in effect, served again)."""
-        headers = [(k, v) for k, v in answer.headers
-                   if k not in (b"content-type", b"content-encoding")]
-        headers.append((b"x-request-id", request_id.encode()))
-        if state is not None:
-            headers += [(k.lower().encode(), v.encode())
-                        for k, v in rate_limit_headers(state).items()]
+        headers = [*((k, v) for k, v in answer.headers
+                     if k not in (b"content-type", b"content-encoding")),
+                   *_per_request(request_id, state)]
         await send({"type": "http.response.start", "status": 304, "headers": headers})
         await send({"type": "http.response.body", "body": b""})
         elapsed = time.perf_counter() - started
@@ -384,7 +355,11 @@ class FastPath:
             self.answers.put((p.releases, *keep), answer)
 
 
-def _sane(request_id: bytes) -> bool:
-    return 0 < len(request_id) <= 64 and all(
-        c in b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._-"
-        for c in request_id)
+
+def _per_request(request_id: str, state: QuotaState | None) -> list[tuple[bytes, bytes]]:
+    """This request's own headers: its id and, for a limited plan, its quota."""
+    headers = [(b"x-request-id", request_id.encode())]
+    if state is not None:
+        headers += [(k.lower().encode(), v.encode())
+                    for k, v in rate_limit_headers(state).items()]
+    return headers

@@ -21,12 +21,11 @@ from __future__ import annotations
 import hashlib
 import logging
 import re
-import threading
-from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Any, Protocol
 
 from service.errors import BAD_USER_INPUT
+from service.lru import BoundedLRU
 
 log = logging.getLogger(__name__)
 
@@ -65,34 +64,20 @@ class MemoryPersistedQueries:
     """A thread-safe LRU of query texts by hash, bounded in entries and in characters."""
 
     def __init__(self, max_entries: int = 10_000, max_chars: int = 32_000_000) -> None:
-        self._items: OrderedDict[str, str] = OrderedDict()
-        self._lock = threading.Lock()
-        self.max_entries = max_entries
-        self.max_chars = max_chars
-        self.chars = 0
+        self._lru: BoundedLRU[str, str] = BoundedLRU(max_entries, max_chars)
 
     def get(self, digest: str) -> str | None:
-        with self._lock:
-            query = self._items.get(digest)
-            if query is not None:
-                self._items.move_to_end(digest)
-            return query
+        return self._lru.get(digest)
 
     def put(self, digest: str, query: str) -> None:
-        if self.max_entries <= 0 or len(query) > self.max_chars:
-            return
-        with self._lock:
-            old = self._items.pop(digest, None)
-            if old is not None:
-                self.chars -= len(old)
-            self._items[digest] = query
-            self.chars += len(query)
-            while len(self._items) > self.max_entries or self.chars > self.max_chars:
-                _, dropped = self._items.popitem(last=False)
-                self.chars -= len(dropped)
+        self._lru.put(digest, query, len(query))
+
+    @property
+    def chars(self) -> int:
+        return self._lru.size
 
     def __len__(self) -> int:
-        return len(self._items)
+        return len(self._lru)
 
 
 class RedisPersistedQueries:

@@ -276,26 +276,24 @@ class Meter:
         window = window_start(now)
         self._purge_old(window)
         if limit is None:
-            key = (subject, window)
-            with self._tally_lock:
-                pending = self._tally.get(key, 0) + max(cost, 0)
-                if pending:
-                    self._tally[key] = pending
-            self._maybe_write()
-            return QuotaState(None, pending, window, now, True)
+            return QuotaState(None, self.tally(subject, max(cost, 0)), window, now, True)
         granted, used = self.store.charge(subject, window, cost, limit,
                                           self._ttl(window, now))
         return QuotaState(limit, used, window, now, granted)
 
-    def tally(self, subject: str, cost: int) -> None:
-        """``charge`` for an unlimited plan, without building its state (the fast path)."""
-        now = self.clock()
-        key = (subject, int(now // WINDOW_SECONDS) * WINDOW_SECONDS)
-        if key[1] != self._purged_window:
-            self._purge_old(key[1])
+    def tally(self, subject: str, cost: int) -> int:
+        """``charge`` for an unlimited plan, without building its state (the fast path): the
+        subject's unwritten tally afterwards."""
+        window = window_start(self.clock())
+        if window != self._purged_window:
+            self._purge_old(window)
+        key = (subject, window)
         with self._tally_lock:
-            self._tally[key] = self._tally.get(key, 0) + cost
+            pending = self._tally.get(key, 0) + cost
+            if pending:
+                self._tally[key] = pending
         self._maybe_write()
+        return pending
 
     def _maybe_write(self) -> None:
         if not self.background_writer and time.monotonic() - self._written_at >= TALLY_SECONDS:
