@@ -24,7 +24,6 @@ import asyncio
 import json
 import os
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
@@ -35,6 +34,8 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
+
+from bench.serving import free_port, serving
 
 ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "bench" / "out"
@@ -53,12 +54,6 @@ SEARCH_TEXTS = ["type 2 diabetes", "shingles", "copd", "pnuemonia", "e11.", "hyp
                 "fracture of right femur", "chest pain", "uti", "major depressive disorder"]
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @contextmanager
 def server(app: str, env: dict[str, str], port: int, *,
            as_served: bool = False) -> Iterator[subprocess.Popen[bytes]]:
@@ -68,21 +63,8 @@ def server(app: str, env: dict[str, str], port: int, *,
                 str(port)] if as_served else
                [sys.executable, "-m", "uvicorn", app, "--host", "127.0.0.1", "--port",
                 str(port), "--log-level", "warning", "--no-access-log"])
-    quiet = subprocess.DEVNULL if as_served else None
-    proc = subprocess.Popen([*pinned(1), *command], env=env, cwd=ROOT, stdout=quiet,
-                            stderr=quiet)
-    try:
-        deadline = time.time() + 60
-        while time.time() < deadline:
-            try:
-                httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=1)
-                break
-            except httpx.HTTPError:
-                time.sleep(0.2)
+    with serving([*pinned(1), *command], env, port, quiet=as_served) as proc:
         yield proc
-    finally:
-        proc.terminate()
-        proc.wait(timeout=30)
 
 
 def pinned(cpu: int) -> list[str]:

@@ -17,9 +17,7 @@ from __future__ import annotations
 
 import argparse
 import os
-import socket
 import statistics
-import subprocess
 import sys
 import time
 from collections.abc import Iterator
@@ -28,6 +26,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from sqlalchemy import Connection, Engine, text
+
+from bench.serving import free_port, serving
 
 ROOT = Path(__file__).resolve().parents[1]
 RELEVANCE = ROOT / "bench" / "relevance.tsv"
@@ -122,46 +122,16 @@ def ensure_loaded(url: str) -> tuple[Engine, float | None]:
     return engine, (time.perf_counter() - start) if result.loaded else None
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @contextmanager
 def server(url: str) -> Iterator[str]:
     """uvicorn serving the database at ``url`` on a loopback port, stopped on exit."""
-    port = _free_port()
+    port = free_port()
     # The result cache off: the same queries again would measure the cache, not the search.
     env = {**os.environ, "MEDCODE_DATABASE_URL": url, "MEDCODE_RESULT_CACHE_ENTRIES": "0"}
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "service.main:app", "--host", "127.0.0.1",
-         "--port", str(port), "--log-level", "warning"],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        import httpx
-
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            try:
-                if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            if proc.poll() is not None:
-                raise RuntimeError(f"the server stopped: {proc.stderr.read().decode()[-500:]}")
-            time.sleep(0.2)
-        else:
-            raise RuntimeError("the server did not answer /healthz within 60 s")
-        yield base
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+    with serving([sys.executable, "-m", "uvicorn", "service.main:app", "--host", "127.0.0.1",
+                  "--port", str(port), "--log-level", "warning"], env, port, quiet=True,
+                 limit=60, stop_wait=10):
+        yield f"http://127.0.0.1:{port}"
 
 
 def http_times(base: str, cases: list[Case], rounds: int) -> list[float]:

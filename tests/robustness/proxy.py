@@ -14,11 +14,7 @@ import struct
 import threading
 from types import TracebackType
 
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
+from bench.serving import free_port
 
 
 class TcpProxy:
