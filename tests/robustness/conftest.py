@@ -29,7 +29,7 @@ from service.db import make_engine
 from service.migrate import upgrade
 from service.models import Code, Description, RelatedCode, Release
 from service.settings import Settings
-from tests.conftest import POSTGRES_ENV
+from tests.conftest import POSTGRES_ENV, reset_postgres
 from tests.robustness.proxy import TcpProxy
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -157,10 +157,8 @@ def robust_pg_url(request: pytest.FixtureRequest) -> str:
     finally:
         admin.dispose()
     url = with_database(base, name)
+    reset_postgres(url)
     engine = make_engine(Settings(database_url=url))
-    with engine.begin() as conn:
-        conn.execute(text("DROP SCHEMA public CASCADE"))
-        conn.execute(text("CREATE SCHEMA public"))
     upgrade(engine)
     icd10cm.load(engine, parsed=request.getfixturevalue("tabular"))
     engine.dispose()
