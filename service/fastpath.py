@@ -33,15 +33,15 @@ from dataclasses import dataclass
 from typing import Any, NamedTuple
 
 import orjson
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
 from service import generation, http_cache, logs, metrics, middleware
 from service.auth import client_address, guest_subject
+from service.context import RELEASES
 from service.encoding import encode
 from service.lru import BoundedLRU
 from service.metering import Metering, rate_limit_headers
-from service.models import Release
 from service.quota import QuotaState, StoreUnavailable
 from service.releases import signature
 
@@ -55,8 +55,6 @@ _PER_REQUEST = frozenset({
     b"content-length", b"x-request-id", b"date", b"server", b"ratelimit-policy", b"ratelimit",
     b"x-ratelimit-limit", b"x-ratelimit-remaining", b"x-ratelimit-reset", b"retry-after",
 })
-_RELEASES = select(Release.id, Release.version).order_by(Release.system_id,
-                                                         Release.effective_from.desc())
 
 Key = tuple[str, bool, bytes | None, bytes | None, bytes]  # releases, guest, Accept, Origin, body
 
@@ -144,11 +142,11 @@ class PreparedAnswers:
             return self._releases
         try:
             with self.engine.connect() as conn:
-                rows = conn.execute(_RELEASES).all()
+                rows = conn.execute(RELEASES).all()
         except SQLAlchemyError:
             self._releases, self._checked_until = None, 0.0
             return None
-        self._releases = signature((int(i), str(v)) for i, v in rows)
+        self._releases = signature((r.id, r.version) for r in rows)
         self._checked_until, self._generation = now + self.recheck_seconds, current
         return self._releases
 
@@ -171,31 +169,20 @@ class FastPath:
             await self.app(scope, receive, send)
             return
         started = time.perf_counter()
-        content_type = authorization = api_key = accept = origin = forwarded = given_id = None
-        if_none_match = None
-        length, plain = -1, True
+        headers: dict[bytes, bytes] = {}  # the first of each, as Starlette reads them
+        plain = True  # one Content-Length (digits), no Transfer-Encoding
         for name, value in scope["headers"]:
-            if name == b"content-type":
-                content_type = content_type or value
-            elif name == b"content-length":
-                plain = plain and length < 0 and value.isdigit()
-                length = int(value) if plain else -1
-            elif name == b"authorization":
-                authorization = authorization or value
-            elif name == b"x-api-key":
-                api_key = api_key or value
-            elif name == b"accept":
-                accept = accept or value
-            elif name == b"x-forwarded-for":
-                forwarded = forwarded or value
-            elif name == b"x-request-id":
-                given_id = given_id or value
-            elif name == b"origin":  # CORS headers differ by origin: part of the key
-                origin = origin or value
-            elif name == b"if-none-match":
-                if_none_match = if_none_match or value
-            elif name == b"transfer-encoding":
-                plain = False
+            if name in headers:
+                plain = plain and name != b"content-length"
+            else:
+                headers[name] = value
+        declared = headers.get(b"content-length")
+        plain = (plain and b"transfer-encoding" not in headers
+                 and (declared is None or declared.isdigit()))
+        length = int(declared) if plain and declared is not None else -1
+        authorization, api_key = headers.get(b"authorization"), headers.get(b"x-api-key")
+        accept = headers.get(b"accept")
+        origin = headers.get(b"origin")  # CORS headers differ by origin: part of the key
         body: bytes | None
         if scope["method"] == "GET":  # the query string is the request; the body is not read
             query = scope.get("query_string", b"")
@@ -204,7 +191,8 @@ class FastPath:
                 return
             key_body, body = b"?" + query, None
         else:
-            if not (plain and 0 <= length <= MAX_BODY and content_type is not None
+            content_type = headers.get(b"content-type", b"")
+            if not (plain and 0 <= length <= MAX_BODY
                     and content_type.split(b";")[0].strip() == b"application/json"):
                 await self.app(scope, receive, send)
                 return
@@ -221,7 +209,7 @@ class FastPath:
         guest = authorization is None and api_key is None
         try:
             found = self._find(scope, key_body, guest, authorization, api_key, accept, origin,
-                               forwarded)
+                               headers.get(b"x-forwarded-for"))
         except Exception:  # a bug here must not cost the request: the long way answers
             log.exception("fast path lookup failed")
             found = None
@@ -242,7 +230,8 @@ class FastPath:
                 await self._long_way(scope, body, receive, send, None)
                 return
 
-        request_id = middleware.request_id(given_id)
+        request_id = middleware.request_id(headers.get(b"x-request-id"))
+        if_none_match = headers.get(b"if-none-match")
         if (if_none_match is not None and answer.etag is not None
                 and http_cache.matches(if_none_match.decode("latin-1"), answer.etag)):
             await self._not_modified(send, answer, state, request_id, started)
