@@ -96,8 +96,8 @@ def database_size(db_url: str) -> str:
         return f"{Path(db_url.removeprefix('sqlite:///')).stat().st_size / 1e6:.0f} MB"
     from sqlalchemy import text
 
-    from service.db import make_engine
-    from service.settings import Settings
+    from domain.db import make_engine
+    from domain.settings import Settings
 
     engine = make_engine(Settings(database_url=db_url))
     with engine.connect() as conn:

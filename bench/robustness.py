@@ -20,7 +20,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from service import errors
+from schema import errors
 
 # Every code an error may carry: the constants of service/errors.py.
 DOCUMENTED_CODES = frozenset(
@@ -167,7 +167,7 @@ def _sized_body(size: int) -> bytes:
 
 def _unknown_key() -> str:
     """A well-formed key (checksum and all) that was never issued."""
-    from service.auth import KEY_PREFIX, _checksum
+    from domain.metering.credentials import KEY_PREFIX, _checksum
 
     body = "Z" * 32
     return f"{KEY_PREFIX}{body}{_checksum(body)}"
@@ -529,10 +529,10 @@ def main() -> None:
     from fastapi.testclient import TestClient
 
     from bench.lookup import OUT, seed
+    from domain.db import make_engine
+    from domain.metering.keys import create_key
+    from domain.settings import Settings
     from service.app import create_app
-    from service.db import make_engine
-    from service.keys import create_key
-    from service.settings import Settings
 
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--db", help="database URL (default: a SQLite file in bench/out)")

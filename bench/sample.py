@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from service.db import make_engine
-from service.models import Code
-from service.settings import Settings
+from domain.db import make_engine
+from domain.models import Code
+from domain.settings import Settings
 
 
 def billable(db_url: str, n: int) -> list[str]:

@@ -4,7 +4,7 @@ For the relevance set (``bench/relevance.tsv``: what a coder types, and the code
 accept), on SQLite and, when ``MEDCODE_BENCH_POSTGRES_URL`` is set, on PostgreSQL:
 
 - top-1 and top-5 hit rates, overall and by kind of query;
-- p50/p95 latency of a top-10 search inside the service (``schema.search.engine.search``, after
+- p50/p95 latency of a top-10 search inside the service (``domain.search.engine.search``, after
   one warm-up pass; the first, cold pass is reported too) and over HTTP (``POST /graphql`` to a
   real uvicorn server on loopback, its result cache off);
 - whether both databases put the same codes first.
@@ -89,7 +89,8 @@ def newest_release(conn: Connection, system: str = "ICD10CM") -> int:
 
 def evaluate(conn: Connection, cases: list[Case], limit: int = 10) -> tuple[Report, list[float]]:
     """Run every case through the engine; the outcomes and each search's milliseconds."""
-    from schema.search.engine import search
+    from domain.search.engine import search
+    from systems.icd10cm.spec import ICD10CM
 
     release = newest_release(conn)
     codes = dict(conn.execute(
@@ -97,7 +98,8 @@ def evaluate(conn: Connection, cases: list[Case], limit: int = 10) -> tuple[Repo
     report, times = Report(), []
     for case in cases:
         start = time.perf_counter()
-        page = search(conn, [release], case.query, billable_only=False, limit=limit, offset=0)
+        page = search(conn, [(release, ICD10CM)], case.query, billable_only=False, limit=limit,
+                      offset=0)
         times.append((time.perf_counter() - start) * 1000)
         report.outcomes.append(Outcome(case, [codes[h.code_id] for h in page.hits]))
     return report, times
@@ -110,15 +112,16 @@ def percentile(values: list[float], p: float) -> float:
 
 def ensure_loaded(url: str) -> tuple[Engine, float | None]:
     """A migrated database holding the bundled release; the load's seconds if it loaded."""
-    from seed import icd10cm
-    from service.db import make_engine
+    from domain.db import make_engine
+    from domain.settings import Settings
+    from seed.load import load_release
     from service.migrate import upgrade
-    from service.settings import Settings
+    from systems.icd10cm.spec import ICD10CM
 
     engine = make_engine(Settings(database_url=url))
     upgrade(engine)
     start = time.perf_counter()
-    result = icd10cm.load(engine)
+    result = load_release(engine, ICD10CM)
     return engine, (time.perf_counter() - start) if result.loaded else None
 
 
@@ -163,7 +166,7 @@ class Run:
 def run_backend(name: str, url: str, cases: list[Case], rounds: int, http: bool) -> Run:
     engine, seeded = ensure_loaded(url)
     with engine.connect() as conn:
-        from schema.search.engine import warm
+        from domain.search.engine import warm
 
         warm(conn, [newest_release(conn)])
         report, cold = evaluate(conn, cases)

@@ -38,10 +38,11 @@ from bench.lookup import (
     server,
 )
 from bench.sample import billable
+from domain.db import make_engine
+from domain.metering.viewer import Viewer
+from domain.settings import Settings
 from schema import build_schema
-from service.context import Context, Viewer
-from service.db import make_engine
-from service.settings import Settings
+from schema.context import Context
 
 QUERY = """query($codes: [String!]!, $date: Date) {
   validateCodes(system: ICD10CM, codes: $codes, dateOfService: $date) {

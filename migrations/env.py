@@ -5,9 +5,9 @@ from __future__ import annotations
 from alembic import context
 from sqlmodel import SQLModel
 
-import service.models  # noqa: F401  (registers the tables)
-from service.db import driver_url
-from service.settings import get_settings
+import domain.models  # noqa: F401  (registers the tables)
+from domain.db import driver_url
+from domain.settings import get_settings
 
 config = context.config
 target_metadata = SQLModel.metadata

@@ -4,16 +4,15 @@ from __future__ import annotations
 
 import strawberry
 
+from domain.settings import Settings, get_settings
 from schema.codes.queries import CodeQueries
+from schema.error_codes import ErrorStatus, MedcodeSchema
+from schema.limits import limit_extensions
 from schema.releases.queries import ReleaseQueries
 from schema.search.queries import SearchQueries
 from schema.systems.types import SystemQueries
 from schema.validation.queries import ValidationQueries
 from schema.viewer.queries import ViewerMutations, ViewerQueries
-from service.error_codes import ErrorStatus, MedcodeSchema
-from service.limits import limit_extensions
-from service.metrics import OperationLabel
-from service.settings import Settings, get_settings
 
 QUERY_DESCRIPTION = (
     "Read ICD-10-CM: look codes up (`code`, `codes`), search them, compare releases, validate "
@@ -34,7 +33,7 @@ def build_schema(extensions: list | None = None, settings: Settings | None = Non
     """The schema with the request bounds, document caches and error codes, plus ``extensions``."""
     bounds = limit_extensions(settings or get_settings())
     return MedcodeSchema(query=Query, mutation=Mutation,
-                         extensions=[OperationLabel, ErrorStatus, *bounds, *(extensions or [])])
+                         extensions=[ErrorStatus, *bounds, *(extensions or [])])
 
 
 schema = build_schema()

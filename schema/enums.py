@@ -1,77 +1,148 @@
-"""The GraphQL enums of the public contract."""
+"""The GraphQL enums of the public contract: the domain's ``StrEnum``s (``domain.vocabulary``,
+``domain.validation.findings``, the code-system registry), wrapped with their descriptions."""
 
 from __future__ import annotations
 
 from enum import Enum
+from typing import TypeVar
 
 import strawberry
 
+from domain.validation.findings import FindingKind as FindingKindValue
+from domain.validation.findings import Severity as SeverityValue
+from domain.vocabulary import CodeLevel as CodeLevelValue
+from domain.vocabulary import DescriptionKind as DescriptionKindValue
+from domain.vocabulary import GuidelineKind as GuidelineKindValue
+from domain.vocabulary import RelationKind as RelationKindValue
+from systems import SPECS
+from systems import CodeSystemId as CodeSystemIdValue
 
-@strawberry.enum(description="A code system medcode serves.")
-class CodeSystemId(Enum):
-    ICD10CM = strawberry.enum_value(
-        "ICD10CM", description="ICD-10-CM, the US clinical modification of ICD-10: diagnosis "
-        "codes, one release per fiscal year (FY2026 is in force from 2025-10-01)."
-    )
-
-
-@strawberry.enum(description="Where an item sits in the tabular's hierarchy.")
-class CodeLevel(Enum):
-    CHAPTER = strawberry.enum_value(
-        "CHAPTER", description="A chapter, named by its number (`4`: Endocrine, nutritional "
-        "and metabolic diseases)."
-    )
-    BLOCK = strawberry.enum_value(
-        "BLOCK", description="A range of categories within a chapter (`E08-E13`: Diabetes "
-        "mellitus)."
-    )
-    CATEGORY = strawberry.enum_value(
-        "CATEGORY", description="A three-character code (`E11`); billable only when nothing "
-        "sits below it (`I10`)."
-    )
-    SUBCATEGORY = strawberry.enum_value(
-        "SUBCATEGORY", description="A code of four to six characters with more specific codes "
-        "below it (`E11.6`): a header, not billable."
-    )
-    CODE = strawberry.enum_value(
-        "CODE", description="A leaf of the tabular (`E11.9`, `S52.001A`): billable on a claim."
-    )
+E = TypeVar("E", bound=type[Enum])
 
 
-@strawberry.enum(description="The kind of a description of a code.")
-class DescriptionKind(Enum):
-    OFFICIAL = strawberry.enum_value("OFFICIAL", description="The official title.")
-    SHORT = strawberry.enum_value("SHORT", description="The official short title (where the "
-                                  "system publishes one; ICD-10-CM's tabular does not).")
-    LAY = strawberry.enum_value("LAY", description="A plain-language description.")
-    INCLUSION_TERM = strawberry.enum_value(
-        "INCLUSION_TERM", description="A term listed under the code as coded here."
-    )
+def described(enum: E, description: str, values: dict[str, str]) -> E:
+    """``strawberry.enum(enum)`` with a description for each value (every value needs one)."""
+    wrapped = strawberry.enum(enum, description=description)
+    definition = wrapped.__strawberry_definition__  # type: ignore[attr-defined]
+    missing = {v.name for v in definition.values} - values.keys()
+    if missing:
+        raise ValueError(f"{enum.__name__} values without a description: {sorted(missing)}")
+    for value in definition.values:
+        value.description = values[value.name]
+    return wrapped
 
 
-@strawberry.enum(description="The instructional note a related code comes from.")
-class RelationKind(Enum):
-    EXCLUDES1 = strawberry.enum_value(
-        "EXCLUDES1", description="NOT CODED HERE: never use together with this code."
-    )
-    EXCLUDES2 = strawberry.enum_value(
-        "EXCLUDES2", description="Not included here: both may be coded when both are present."
-    )
-    CODE_FIRST = strawberry.enum_value(
-        "CODE_FIRST", description="Sequence the underlying condition before this code."
-    )
-    USE_ADDITIONAL_CODE = strawberry.enum_value(
-        "USE_ADDITIONAL_CODE", description="Add a code to describe the condition fully."
-    )
-    CODE_ALSO = strawberry.enum_value(
-        "CODE_ALSO", description="Another code may be needed; sequencing is discretionary."
-    )
+CodeSystemId = described(CodeSystemIdValue, "A code system medcode serves.",
+                         {s.id: s.enum_description for s in SPECS.values()})
 
+CodeLevel = described(
+    CodeLevelValue, "Where an item sits in the tabular's hierarchy.",
+    {
+        "CHAPTER": (
+            "A chapter, named by its number (`4`: Endocrine, nutritional "
+            "and metabolic diseases)."
+        ),
+        "BLOCK": (
+            "A range of categories within a chapter (`E08-E13`: Diabetes "
+            "mellitus)."
+        ),
+        "CATEGORY": (
+            "A three-character code (`E11`); billable only when nothing "
+            "sits below it (`I10`)."
+        ),
+        "SUBCATEGORY": (
+            "A code of four to six characters with more specific codes "
+            "below it (`E11.6`): a header, not billable."
+        ),
+        "CODE": "A leaf of the tabular (`E11.9`, `S52.001A`): billable on a claim.",
+    },
+)
 
-@strawberry.enum(description="The kind of a coding guideline attached to a code.")
-class GuidelineKind(Enum):
-    INCLUDES = strawberry.enum_value("INCLUDES", description="An includes note.")
-    NOTE = strawberry.enum_value("NOTE", description="A plain instructional note.")
-    SEVENTH_CHARACTER = strawberry.enum_value(
-        "SEVENTH_CHARACTER", description="A 7th-character instruction or definition."
-    )
+DescriptionKind = described(
+    DescriptionKindValue, "The kind of a description of a code.",
+    {
+        "OFFICIAL": "The official title.",
+        "SHORT": (
+            "The official short title (where the "
+            "system publishes one; ICD-10-CM's tabular does not)."
+        ),
+        "LAY": "A plain-language description.",
+        "INCLUSION_TERM": "A term listed under the code as coded here.",
+    },
+)
+
+RelationKind = described(
+    RelationKindValue, "The instructional note a related code comes from.",
+    {
+        "EXCLUDES1": "NOT CODED HERE: never use together with this code.",
+        "EXCLUDES2": "Not included here: both may be coded when both are present.",
+        "CODE_FIRST": "Sequence the underlying condition before this code.",
+        "USE_ADDITIONAL_CODE": "Add a code to describe the condition fully.",
+        "CODE_ALSO": "Another code may be needed; sequencing is discretionary.",
+    },
+)
+
+GuidelineKind = described(
+    GuidelineKindValue, "The kind of a coding guideline attached to a code.",
+    {
+        "INCLUDES": "An includes note.",
+        "NOTE": "A plain instructional note.",
+        "SEVENTH_CHARACTER": "A 7th-character instruction or definition.",
+    },
+)
+
+Severity = described(
+    SeverityValue, "How serious a finding is.",
+    {
+        "ERROR": "A payer's edits would reject the claim: fix it before it goes out.",
+        "WARNING": (
+            "Allowed as sent, but check it: a coding instruction may not "
+            "have been followed."
+        ),
+    },
+)
+
+FindingKind = described(
+    FindingKindValue, "What a finding is about.",
+    {
+        "UNKNOWN_CODE": (
+            "No such code in the release in force on the date of "
+            "service (ERROR). Suggestions: the nearest real codes, billable ones first."
+        ),
+        "NOT_BILLABLE": (
+            "A header (category or subcategory, or a block or "
+            "chapter) with more specific codes below it (ERROR). Suggestions: its billable codes, "
+            "the least specific and unspecified ones first."
+        ),
+        "MISSING_SEVENTH_CHARACTER": (
+            "A code that needs a 7th character (with "
+            "placeholder X's where it is short) sent without one (ERROR). Suggestions: the valid "
+            "completions."
+        ),
+        "NOT_VALID_ON_DATE": (
+            "A code of another loaded release that is not in the "
+            "release in force on the date of service: deleted, expanded, or not yet in effect "
+            "(ERROR). Suggestions: its replacements in force on that date."
+        ),
+        "EXCLUDES1_CONFLICT": (
+            "One code's Excludes1 note, its own or inherited "
+            "from a category above it, names another code of the claim (ERROR). The message "
+            "quotes the note and the guideline's exception for unrelated conditions."
+        ),
+        "CODE_FIRST_SEQUENCE": (
+            "A code with a \"Code first\" note whose condition "
+            "is listed after it, or, for a manifestation code (\"in diseases classified "
+            "elsewhere\"), is not on the claim at all (WARNING). Suggestions: codes the note names."
+        ),
+        "USE_ADDITIONAL_CODE": (
+            "A \"Use additional code\" note of the code or of "
+            "its category none of whose codes is on the claim (WARNING; notes marked \"if "
+            "applicable\" and a chapter's or block's general notes are not checked). Suggestions: "
+            "codes the note names."
+        ),
+        "DUPLICATE": (
+            "The same code listed more than once, however it is spelled "
+            "(WARNING)."
+        ),
+    },
+)

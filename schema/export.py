@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from schema import build_schema
+
 SDL_PATH = Path(__file__).with_name("schema.graphql")
 
 
 def sdl() -> str:
-    from schema import build_schema
-
     return str(build_schema()).rstrip("\n") + "\n"
 
 

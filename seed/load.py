@@ -16,17 +16,14 @@ import hashlib
 import json
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Connection, Engine, delete, func, insert, select, text
 
-from seed.references import parse_references
-from seed.resolve import Resolver
-from seed.search_index import index_release, search_rows, unindex_release
-from seed.tabular import Node, Tabular
-from service import generation
-from service.models import (
+from domain import generation
+from domain.models import (
     Code,
     CodeContent,
     CodeSystem,
@@ -37,6 +34,10 @@ from service.models import (
     Release,
     SearchEntry,
 )
+from domain.parsed import Node, ParsedRelease
+from domain.spec import CodeSystemSpec, Source
+from domain.vocabulary import DescriptionKind
+from seed.search_index import index_release, search_rows, unindex_release
 
 Progress = Callable[[str, int], None]  # (phase description, units advanced)
 BATCH = 5_000
@@ -50,18 +51,6 @@ class LoadResult:
     code_count: int
     billable_count: int
     related_count: int = 0
-    unresolved_references: int = 0
-    new_contents: int = 0  # codes whose content no loaded release had
-
-
-@dataclass(slots=True)
-class Reference:
-    """A related-code entry as stored: one reference of one note."""
-
-    kind: str
-    note: str
-    target_code: str | None
-    target_keys: list[str]
 
 
 def _batches(rows: Sequence[dict[str, Any]]) -> Iterator[Sequence[dict[str, Any]]]:
@@ -104,29 +93,10 @@ def _next_id(conn: Connection, column: Any) -> int:
     return int(conn.execute(select(func.coalesce(func.max(column), 0))).scalar_one()) + 1
 
 
-def _references(nodes: Sequence[Node]) -> tuple[list[list[Reference]], int]:
-    """Every node's related-code entries, resolved to target keys; and the unresolved count."""
-    resolver = Resolver(nodes)
-    out: list[list[Reference]] = []
-    unresolved = 0
-    for n in nodes:
-        refs: list[Reference] = []
-        for kind, note in n.relations:
-            found = parse_references(note)
-            if not found:
-                refs.append(Reference(kind, note, None, []))
-            for ref in found:
-                keys = [nodes[i].key for i in resolver.resolve(ref)]
-                unresolved += not keys
-                refs.append(Reference(kind, note, ref.text, keys))
-        out.append(refs)
-    return out, unresolved
-
-
-def content_digest(node: Node, refs: Sequence[Reference]) -> str:
+def content_digest(node: Node) -> str:
     """SHA-256 of everything a code says; equal digests mean the content can be shared."""
     payload = [node.key, node.display, node.inclusion_terms, node.guidelines,
-               [(r.kind, r.note, r.target_code, r.target_keys) for r in refs]]
+               [(r.kind, r.note, r.target_code, r.target_keys) for r in node.references]]
     return hashlib.sha256(json.dumps(payload, ensure_ascii=False).encode()).hexdigest()
 
 
@@ -143,7 +113,7 @@ def _known_contents(conn: Connection, digests: Sequence[str]) -> dict[str, int]:
 
 
 def _content_rows(
-    conn: Connection, nodes: Sequence[Node], refs: list[list[Reference]], digests: list[str],
+    conn: Connection, nodes: Sequence[Node], digests: list[str],
     content_ids: list[int], new: list[int],
 ) -> dict[type, list[dict[str, Any]]]:
     """Rows of the notes tables for the nodes (indices ``new``) whose content is new."""
@@ -153,17 +123,17 @@ def _content_rows(
     for i in new:
         n, cid = nodes[i], content_ids[i]
         rows[CodeContent].append({"id": cid, "digest": digests[i]})
-        rows[Description].append({"content_id": cid, "kind": "OFFICIAL", "text": n.display,
-                                  "seq": 0})
+        rows[Description].append({"content_id": cid, "kind": DescriptionKind.OFFICIAL,
+                                  "text": n.display, "seq": 0})
         rows[Description].extend(
-            {"content_id": cid, "kind": "INCLUSION_TERM", "text": term, "seq": s}
+            {"content_id": cid, "kind": DescriptionKind.INCLUSION_TERM, "text": term, "seq": s}
             for s, term in enumerate(n.inclusion_terms, start=1)
         )
         rows[Guideline].extend(
             {"content_id": cid, "kind": kind, "text": body, "seq": s}
             for s, (kind, body) in enumerate(n.guidelines)
         )
-        for seq, ref in enumerate(refs[i]):
+        for seq, ref in enumerate(n.references):
             rows[RelatedCode].append({"id": rid, "content_id": cid, "kind": ref.kind,
                                       "note": ref.note, "target_code": ref.target_code,
                                       "seq": seq})
@@ -178,25 +148,24 @@ def write_release(
     *,
     system_id: str,
     system_name: str,
-    tabular: Tabular,
-    source: str,
-    effective_from: date,
-    effective_to: date | None,
+    release: ParsedRelease,
     force: bool = False,
     progress: Progress | None = None,
 ) -> LoadResult:
-    """Load ``tabular`` as release ``tabular.version`` of ``system_id``; idempotent unless force."""
+    """Load ``release`` as release ``release.version`` of ``system_id``; idempotent unless
+    force. The release's notes must have their references resolved (``Node.references``)."""
     tick: Progress = progress or (lambda _d, _n: None)
-    nodes = tabular.nodes
-    refs, unresolved = _references(nodes)
-    digests = [content_digest(n, r) for n, r in zip(nodes, refs, strict=True)]
+    nodes = release.nodes
+    if release.effective_from is None:
+        raise ValueError("a release to write needs its effective_from date")
+    digests = [content_digest(n) for n in nodes]
     tick("Resolving note references", len(nodes))
     with engine.begin() as conn:
         _lock(conn)
-        existing = find_release(conn, system_id, tabular.version)
+        existing = find_release(conn, system_id, release.version)
         if existing is not None and not force:
             row = conn.execute(select(Release).where(Release.id == existing)).one()
-            return LoadResult(existing, tabular.version, False, row.code_count, row.billable_count)
+            return LoadResult(existing, release.version, False, row.code_count, row.billable_count)
         if conn.execute(select(CodeSystem.id).where(CodeSystem.id == system_id)).first() is None:
             conn.execute(insert(CodeSystem).values(id=system_id, name=system_name))
         if existing is not None:
@@ -205,9 +174,10 @@ def write_release(
 
         release_id = conn.execute(
             insert(Release).values(
-                system_id=system_id, version=tabular.version, effective_from=effective_from,
-                effective_to=effective_to, source=source, loaded_at=datetime.now(UTC),
-                code_count=len(nodes), billable_count=tabular.billable_count,
+                system_id=system_id, version=release.version,
+                effective_from=release.effective_from, effective_to=release.effective_to,
+                source=release.source, loaded_at=datetime.now(UTC),
+                code_count=len(nodes), billable_count=release.billable_count,
             )
         ).inserted_primary_key[0]
 
@@ -221,7 +191,7 @@ def write_release(
                 next_content += 1
                 new.append(i)
             content_ids.append(known[d])
-        tables = _content_rows(conn, nodes, refs, digests, content_ids, new)
+        tables = _content_rows(conn, nodes, digests, content_ids, new)
 
         for batch in _batches(tables.pop(CodeContent)):
             conn.execute(insert(CodeContent), batch)
@@ -254,9 +224,8 @@ def write_release(
                 "JOIN pg_namespace n ON n.oid = c.relnamespace "
                 "WHERE a.amname = 'gin' AND n.nspname = current_schema()"))
         tick("Search index", 0)
-        result = LoadResult(release_id, tabular.version, True, len(nodes),
-                            tabular.billable_count, sum(len(r) for r in refs), unresolved,
-                            len(new))
+        result = LoadResult(release_id, release.version, True, len(nodes),
+                            release.billable_count, sum(len(n.references) for n in nodes))
     generation.releases_changed()  # committed: this process's prepared answers are stale
     return result
 
@@ -279,9 +248,28 @@ def _code_rows(nodes: Sequence[Node], ids: list[int], release_id: int,
     return rows
 
 
-def planned_units(tabular: Tabular) -> int:
+def planned_units(release: ParsedRelease) -> int:
     """Rows the load writes, for the progress bar's total (an estimate for notes)."""
-    nodes = tabular.nodes
+    nodes = release.nodes
     terms = sum(len(n.inclusion_terms) for n in nodes)
     notes = sum(len(n.guidelines) + 2 * len(n.relations) for n in nodes)
     return len(nodes) * 5 + terms * 2 + notes
+
+
+def load_release(
+    engine: Engine,
+    spec: CodeSystemSpec,
+    *,
+    path: Path | None = None,
+    parsed: ParsedRelease | None = None,
+    force: bool = False,
+    progress: Progress | None = None,
+) -> LoadResult:
+    """Load one release of ``spec``'s system: ``parsed`` (what ``spec.read`` returned), the
+    official file at ``path``, or else the newest bundled release. Raises ImportFileError on a
+    bad file; idempotent unless ``force``."""
+    if parsed is None:
+        source = Source(path, str(path)) if path else spec.bundled_sources()[-1]
+        parsed = spec.read(source)
+    return write_release(engine, system_id=spec.id, system_name=spec.name, release=parsed,
+                         force=force, progress=progress)

@@ -1,7 +1,7 @@
 """What the search index holds for a release: one document per code.
 
 A code's document (a ``search_entry`` row) lists its searchable entries, one a line, each word
-with a cost mark (see :mod:`schema.search.analysis`): the official title (``O``; ``B`` for a
+with a cost mark (see :mod:`domain.search.analysis`): the official title (``O``; ``B`` for a
 block or chapter), inclusion terms (``I``), includes notes (``N``) and entries it inherits, an
 ``H`` for each step up (``HN``: a parent's includes note, ``HHO``: a grandparent's title):
 
@@ -35,9 +35,10 @@ from typing import Any
 
 from sqlalchemy import Connection, text
 
-from schema.search.analysis import encode, entry_tokens, terms_of, with_collocations
-from schema.search.stemmer import stem
-from seed.tabular import Node
+from domain.parsed import Node
+from domain.search.analysis import encode, entry_tokens, terms_of, with_collocations
+from domain.search.stemmer import stem
+from domain.vocabulary import HEADER_LEVELS, CodeLevel, DescriptionKind, GuidelineKind
 
 Tokens = list[tuple[str, float]]
 MARKERS = frozenset({"unspecified", "nos", "without", "not", "uncomplicated", "unsp"})
@@ -51,7 +52,7 @@ def _costly(tokens: Tokens) -> set[str]:
 
 
 def _is_seventh(nodes: Sequence[Node], n: Node) -> bool:
-    if n.parent is None or len(n.code) != 8 or n.level != "CODE":
+    if n.parent is None or len(n.code) != 8 or n.level != CodeLevel.CODE:
         return False
     p = nodes[n.parent]
     return len(p.code) < 8 and n.display.startswith(p.display + ", ")
@@ -67,7 +68,7 @@ def _default_children(nodes: Sequence[Node], titles: Sequence[Tokens]) -> dict[i
     """parent index -> its default child's index (for codes that have one)."""
     out: dict[int, int] = {}
     for i, p in enumerate(nodes):
-        if not p.children or p.level in ("CHAPTER", "BLOCK"):
+        if not p.children or p.level in HEADER_LEVELS:
             continue
         p_costly = _costly(titles[i])
         p_all = {stem(w) for w, _ in titles[i]}
@@ -136,7 +137,7 @@ def build_documents(nodes: Sequence[Node]) -> list[list[Entry]]:
         ([], [], []) if seventh[i] else (
             entry_tokens(n.display),
             [entry_tokens(t) for t in n.inclusion_terms],
-            [entry_tokens(b) for k, b in n.guidelines if k == "INCLUDES"],
+            [entry_tokens(b) for k, b in n.guidelines if k == GuidelineKind.INCLUDES],
         )
         for i, n in enumerate(nodes)
     ]
@@ -172,7 +173,7 @@ def build_documents(nodes: Sequence[Node]) -> list[list[Entry]]:
             entries = [docs[n.parent][0].extended("O", ext)]
             entries.extend(Entry.of("I", entry_tokens(t)) for t in n.inclusion_terms)
         else:
-            entries = [Entry.of("B" if n.level in ("CHAPTER", "BLOCK") else "O", titles[i])]
+            entries = [Entry.of("B" if n.level in HEADER_LEVELS else "O", titles[i])]
             entries.extend(Entry.of("I", t) for t in own[i][1])
             entries.extend(Entry.of("N", t) for t in own[i][2])
         inherited: list[Entry] = []
@@ -209,7 +210,7 @@ def _rows(release_id: int, ids: Sequence[int], nodes: Sequence[Node]) -> list[di
     for rank, i in enumerate(order):
         n = nodes[i]
         terms = set().union(*(e.terms for e in docs[i]))
-        if n.level not in ("CHAPTER", "BLOCK"):
+        if n.level not in HEADER_LEVELS:
             terms.add(n.key.lower())
         rows.append({
             "id": 2 * (base + rank) + int(n.billable),
@@ -270,26 +271,27 @@ def unindex_release(conn: Connection, release_id: int) -> None:
 def nodes_from_database(conn: Connection, release_id: int) -> tuple[list[int], list[Node]]:
     """A loaded release's codes as tabular nodes (for rebuilding its index in a migration)."""
     rows = conn.execute(
-        text("SELECT id, code, display, level, billable, parent_id FROM code "
+        text("SELECT id, code, key, display, level, billable, parent_id FROM code "
              "WHERE release_id = :r ORDER BY sort_order"), {"r": release_id}
     ).all()
-    index = {r[0]: i for i, r in enumerate(rows)}
-    nodes = [Node(code=r[1], display=r[2], level=r[3], billable=bool(r[4]),
-                  parent=index.get(r[5])) for r in rows]
+    index = {r.id: i for i, r in enumerate(rows)}
+    nodes = [Node(code=r.code, key=r.key, display=r.display, level=r.level,
+                  billable=bool(r.billable), parent=index.get(r.parent_id)) for r in rows]
     for i, n in enumerate(nodes):
         if n.parent is not None:
             nodes[n.parent].children.append(i)
-    for table, kind in (("description", "INCLUSION_TERM"), ("guideline", "INCLUDES")):
+    for table, kind in (("description", DescriptionKind.INCLUSION_TERM),
+                        ("guideline", GuidelineKind.INCLUDES)):
         found = conn.execute(text(
             f"SELECT c.id, t.text FROM {table} t JOIN code c ON c.content_id = t.content_id "
             "WHERE c.release_id = :r AND t.kind = :k ORDER BY c.id, t.seq"),
             {"r": release_id, "k": kind})
         for cid, body in found:
-            if kind == "INCLUDES":
+            if kind == GuidelineKind.INCLUDES:
                 nodes[index[cid]].guidelines.append((kind, body))
             else:
                 nodes[index[cid]].inclusion_terms.append(body)
-    return [r[0] for r in rows], nodes
+    return [r.id for r in rows], nodes
 
 
 def rebuild_release(conn: Connection, release_id: int) -> None:
@@ -305,3 +307,16 @@ def rebuild_release(conn: Connection, release_id: int) -> None:
             rows[i : i + 5000],
         )
     index_release(conn, release_id)
+
+
+def rebuild_missing_documents(conn: Connection) -> list[int]:
+    """Rebuild the documents of every loaded release that has none; the releases rebuilt."""
+    missing = conn.execute(text(
+        "SELECT id FROM release r WHERE NOT EXISTS "
+        "(SELECT 1 FROM search_entry s WHERE s.release_id = r.id) ORDER BY id")).scalars().all()
+    for release_id in missing:
+        rebuild_release(conn, release_id)
+    if missing:  # the planner needs statistics on the new index (PostgreSQL above all)
+        conn.execute(text("ANALYZE search_entry"))
+        conn.execute(text("ANALYZE search_term"))
+    return list(missing)

@@ -17,20 +17,22 @@ from fastapi.responses import JSONResponse, Response
 from sqlalchemy import Engine, select
 from sqlalchemy.exc import SQLAlchemyError
 
+from domain.db import make_engine
+from domain.metering.quota import TALLY_SECONDS, Clock, Meter, QuotaStore, make_store
+from domain.models import Release
+from domain.search.engine import warm
+from domain.settings import Settings, get_settings
 from schema import build_schema
 from service import logs, metrics
 from service.caching import ResultCache, make_cache_extension
-from service.db import make_engine
 from service.fastpath import FastPath, PreparedAnswers
 from service.ide import STATIC_PATH, static_files
 from service.metering import MeteredContext, Metering, MeteringExtension
+from service.metrics import OperationLabel
 from service.middleware import EdgeMiddleware
 from service.migrate import is_current
-from service.models import Release
 from service.persisted import make_persisted_store
-from service.quota import TALLY_SECONDS, Clock, Meter, QuotaStore, make_store
 from service.router import MedcodeGraphQLRouter
-from service.settings import Settings, get_settings
 
 log = logging.getLogger(__name__)
 
@@ -45,8 +47,6 @@ def warm_up(engine: Engine) -> None:
     otherwise spent by the first search), then freeze the start-up objects out of the garbage
     collector's way (its full passes over them showed as 60 ms pauses). Best effort: a
     database that is not there yet must not stop the server from starting."""
-    from schema.search.engine import warm
-
     try:
         with engine.connect() as conn:
             newest: dict[str, int] = {}
@@ -93,7 +93,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None, *
     engine = engine or make_engine(settings)
     store = store or make_store(engine=engine, redis_url=settings.redis_url)
     meter = Metering(settings, engine, store, clock)
-    extensions: list[Any] = [MeteringExtension] if metering else []
+    extensions: list[Any] = [OperationLabel, *([MeteringExtension] if metering else [])]
     if settings.result_cache_entries > 0:  # after metering: every request is still charged
         cache = ResultCache(settings.result_cache_entries)
         extensions.append(make_cache_extension(cache))

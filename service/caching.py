@@ -21,10 +21,10 @@ from graphql import OperationDefinitionNode, OperationType
 from sqlalchemy.exc import SQLAlchemyError
 from strawberry.extensions import SchemaExtension
 
+from domain.lru import BoundedLRU
+from domain.releases import signature
+from schema.errors import REGISTRATION_REQUIRED
 from service import metrics
-from service.errors import REGISTRATION_REQUIRED
-from service.lru import BoundedLRU
-from service.releases import signature
 
 UNCACHEABLE_FIELDS = frozenset({"viewer", "__schema", "__type"})
 MAX_ENTRIES = 4096

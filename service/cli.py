@@ -16,7 +16,9 @@ from typing import NoReturn
 from sqlalchemy import Engine, select
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
-from service.settings import Settings, get_settings
+from domain.settings import Settings, get_settings
+from domain.spec import CodeSystemSpec, ImportFileError, Source
+from systems import SPECS, spec_of
 
 
 class UserError(Exception):
@@ -29,7 +31,7 @@ def fail(message: str, status: int = 1) -> NoReturn:
 
 
 def _engine(settings: Settings) -> Engine:
-    from service.db import make_engine
+    from domain.db import make_engine
 
     try:
         return make_engine(settings)
@@ -52,37 +54,41 @@ def cmd_migrate(args: argparse.Namespace, settings: Settings) -> None:
     print(f"Database at {engine.url.render_as_string(hide_password=True)} is up to date.")
 
 
-def _seed_icd10cm(engine: Engine, path: Path | None, force: bool) -> None:
-    from seed import icd10cm
-    from seed.load import planned_units
+def seed_system(engine: Engine, spec: CodeSystemSpec, path: Path | None, force: bool) -> None:
+    """Load the file at ``path``, or each bundled release of the system, with progress bars."""
+    from seed.load import planned_units, write_release
     from seed.progress import progress_bar
-    from seed.tabular import TabularError, parse_tabular
 
     if path is not None and not path.is_file():
         raise UserError(f"no such file: {path}")
-    source = path or icd10cm.bundled_source().path
-    try:
-        with progress_bar("Reading the ICD-10-CM tabular") as bar:
-            tabular = parse_tabular(source)
+    sources = [Source(path, str(path))] if path else spec.bundled_sources()
+    if not sources:
+        raise UserError(f"medcode ships no {spec.short_name} release: load your own with "
+                        f"`medcode seed {spec.id.lower()} --file PATH`")
+    for source in sources:
+        try:
+            with progress_bar(f"Reading {spec.short_name} {source.path.name}") as bar:
+                release = spec.read(source)
+                bar.finish()
+        except ImportFileError as exc:
+            raise UserError(f"{source.path}: {exc}; nothing was loaded") from None
+        label = f"{spec.short_name} {release.version}"
+        with progress_bar(f"Loading {label}", planned_units(release)) as bar:
+            result = write_release(engine, system_id=spec.id, system_name=spec.name,
+                                   release=release, force=force, progress=bar.advance)
             bar.finish()
-    except TabularError as exc:
-        raise UserError(f"{source}: {exc}; nothing was loaded") from None
-    with progress_bar(f"Loading ICD-10-CM {tabular.version}", planned_units(tabular)) as bar:
-        result = icd10cm.load(engine, path=path, force=force, progress=bar.advance,
-                              parsed=tabular)
-        bar.finish()
-    if not result.loaded:
-        print(f"ICD-10-CM {result.version} is already loaded ({result.billable_count:,} billable "
-              "codes); nothing to do. Use --force to reload it.")
-        return
-    print(f"Loaded ICD-10-CM {result.version}: {result.code_count:,} items, "
-          f"{result.billable_count:,} billable codes, {result.related_count:,} note references.")
+        if not result.loaded:
+            print(f"{label} is already loaded ({result.billable_count:,} billable codes); "
+                  "nothing to do. Use --force to reload it.")
+            continue
+        print(f"Loaded {label}: {result.code_count:,} items, {result.billable_count:,} billable "
+              f"codes, {result.related_count:,} note references.")
 
 
 def cmd_seed(args: argparse.Namespace, settings: Settings) -> None:
     engine = _engine(settings)
     _migrate(engine)
-    _seed_icd10cm(engine, args.file, args.force)
+    seed_system(engine, spec_of(args.spec_id), args.file, args.force)
 
 
 def _check_redis(settings: Settings) -> None:
@@ -99,7 +105,7 @@ def _check_redis(settings: Settings) -> None:
 
 
 def _has_release(engine: Engine, system_id: str) -> bool:
-    from service.models import Release
+    from domain.models import Release
 
     with engine.connect() as conn:
         return conn.execute(
@@ -116,9 +122,11 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> None:
     _check_redis(settings)
     engine = _engine(settings)
     _migrate(engine)
-    if not _has_release(engine, "ICD10CM"):
-        print("No ICD-10-CM release in the database yet: loading the bundled one (once).")
-        _seed_icd10cm(engine, None, False)
+    for spec in SPECS.values():
+        if spec.bundled_sources() and not _has_release(engine, spec.id):
+            print(f"No {spec.short_name} release in the database yet: loading the bundled one "
+                  "(once).")
+            seed_system(engine, spec, None, False)
     engine.dispose()
     print(f"Serving http://{args.host}:{args.port}/graphql", flush=True)
     uvicorn.run("service.main:app", host=args.host, port=args.port, workers=args.workers,
@@ -127,7 +135,7 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> None:
 
 
 def cmd_keys(args: argparse.Namespace, settings: Settings) -> None:
-    from service import keys
+    from domain.metering import keys
 
     engine = _engine(settings)
     _migrate(engine)
@@ -155,8 +163,8 @@ def cmd_keys(args: argparse.Namespace, settings: Settings) -> None:
 def cmd_changes(args: argparse.Namespace, settings: Settings) -> None:
     import csv
 
-    from schema.releases.changes import compute_changes
-    from service.models import Release
+    from domain.changes import compute_changes
+    from domain.models import Release
 
     engine = _engine(settings)
     _migrate(engine)
@@ -197,7 +205,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="medcode", description="GraphQL API for medical codes.")
     sub = p.add_subparsers(dest="command", required=True)
 
-    serve = sub.add_parser("serve", help="migrate, load ICD-10-CM if absent, and serve")
+    serve = sub.add_parser("serve", help="migrate, load the bundled code systems that are "
+                           "absent, and serve")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
     serve.add_argument("--workers", type=int, default=1)
@@ -208,10 +217,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     seed = sub.add_parser("seed", help="load a code system release")
     seed_sub = seed.add_subparsers(dest="system", required=True)
-    icd = seed_sub.add_parser("icd10cm", help="load ICD-10-CM (bundled, or --file PATH)")
-    icd.add_argument("--force", action="store_true", help="reload in one transaction")
-    icd.add_argument("--file", type=Path, help="an official ICD-10-CM tabular XML")
-    icd.set_defaults(func=cmd_seed)
+    for spec in SPECS.values():
+        bundled = "bundled, or --file PATH" if spec.bundled_sources() else "--file PATH"
+        one = seed_sub.add_parser(spec.id.lower(), help=f"load {spec.short_name} ({bundled})")
+        one.add_argument("--force", action="store_true", help="reload in one transaction")
+        one.add_argument("--file", type=Path, help=f"an official {spec.short_name} file")
+        one.set_defaults(func=cmd_seed, spec_id=spec.id)
 
     changes = sub.add_parser("changes", help="what changed between two releases")
     changes.add_argument("from_version", metavar="FROM", help="older release, e.g. 2025")

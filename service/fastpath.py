@@ -16,10 +16,10 @@ answer's ETag in ``If-None-Match`` gets its 304, charged, as the long way does i
 - the charge: the same views through the same ``Meter``. A limited plan's charge is one atomic
   store call; refused or unanswered, the request goes the long way, which answers the 429 or 503
   (a refused charge takes nothing, so nothing is charged twice). Unlimited plans are tallied in
-  memory (see ``service.quota.Meter``).
+  memory (see ``domain.metering.quota.Meter``).
 - the releases: read from the database at most once per recheck interval (a database that does
   not answer sends every request the long way, which answers 503), and at once after a release
-  is loaded in this process (``service.generation``).
+  is loaded in this process (``domain.generation``).
 
 Anything else goes the long way: other methods (CORS preflights) and paths, POST bodies that are
 not JSON or are over 64 KiB, chunked bodies, answers over the size bound.
@@ -36,14 +36,14 @@ import orjson
 from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
-from service import generation, http_cache, logs, metrics, middleware
-from service.auth import client_address, guest_subject
-from service.context import RELEASES
+from domain import generation
+from domain.lru import BoundedLRU
+from domain.metering.quota import QuotaState, StoreUnavailable
+from domain.metering.subjects import client_address, guest_subject
+from domain.releases import RELEASES, signature
+from service import http_cache, logs, metrics, middleware
 from service.encoding import encode
-from service.lru import BoundedLRU
 from service.metering import Metering, rate_limit_headers
-from service.quota import QuotaState, StoreUnavailable
-from service.releases import signature
 
 log = logging.getLogger(__name__)
 

@@ -4,7 +4,7 @@
    guest keyed by client address; a malformed, unknown or revoked key is a 401 before anything
    else happens (a malformed one without a database lookup).
 2. ``MeteringExtension.on_execute`` runs after Strawberry has parsed and validated the document
-   and before execution: it prices the document (``service.cost``) and charges it in one atomic
+   and before execution: it prices the document (``schema.cost``) and charges it in one atomic
    store call. Not enough left: the result is set to a QUOTA_EXCEEDED error, so nothing executes,
    and the response is a 429 with ``Retry-After``. After execution, the views of codes that came
    back ``null`` are given back.
@@ -30,27 +30,30 @@ from strawberry.extensions import SchemaExtension
 from strawberry.fastapi import GraphQLRouter
 from strawberry.types.unset import UNSET
 
-from service import metrics
-from service.auth import (
-    Authenticator,
-    AuthError,
-    KeyStoreUnavailable,
-    client_address,
-    guest_subject,
-    trusted_networks,
+from domain.metering.authenticator import Authenticator
+from domain.metering.credentials import AuthError, KeyStoreUnavailable
+from domain.metering.quota import (
+    WINDOW_SECONDS,
+    Clock,
+    Meter,
+    QuotaState,
+    QuotaStore,
+    StoreUnavailable,
 )
-from service.context import Context, Viewer
-from service.cost import FREE, Cost, delivered_views, request_cost
-from service.encoding import encode
-from service.errors import (
+from domain.metering.subjects import client_address, guest_subject, trusted_networks
+from domain.metering.viewer import Viewer
+from domain.settings import Settings
+from schema.context import Context
+from schema.cost import delivered_views, request_cost
+from schema.errors import (
     BAD_REQUEST,
     QUOTA_EXCEEDED,
     SERVICE_UNAVAILABLE,
     UNAUTHENTICATED,
     coded_error,
 )
-from service.quota import WINDOW_SECONDS, Clock, Meter, QuotaState, QuotaStore, StoreUnavailable
-from service.settings import Settings
+from service import metrics
+from service.encoding import encode
 
 log = logging.getLogger(__name__)
 
@@ -65,25 +68,13 @@ REGISTER_TIP = (
 
 
 class MeteredContext(Context):
-    """The request context, plus who is paying and what this request has been charged."""
+    """A request context made by the metering: it always has a meter and a client address."""
+
+    meter: Meter
 
     def __init__(self, engine: Engine, settings: Settings, viewer: Viewer, *, meter: Meter,
                  address: str) -> None:
-        super().__init__(engine, settings, viewer)
-        self.meter = meter
-        self.address = address
-        self.quota: QuotaState | None = None  # set before execution
-        self.cost: Cost = FREE
-        self.store_down = False
-        self.preparation: Any = None  # service.fastpath.Preparation, when it may keep the answer
-
-    def current_quota(self) -> QuotaState:
-        """This request's quota state, reading the store only when nothing was charged yet
-        (or the plan is unlimited: its charge returns the unwritten tally, not the count)."""
-        if self.quota is None or self.quota.limit is None:
-            self.quota = self.meter.peek(self.viewer.subject,
-                                         self.meter.plan_limit(self.viewer.plan))
-        return self.quota
+        super().__init__(engine, settings, viewer, meter=meter, address=address)
 
 
 def rate_limit_headers(state: QuotaState | None) -> dict[str, str]:

@@ -13,8 +13,8 @@ import secrets
 import time
 from typing import Any
 
+from schema.errors import INTERNAL_ERROR, QUERY_TOO_LARGE
 from service import logs, metrics
-from service.errors import INTERNAL_ERROR, QUERY_TOO_LARGE
 
 log = logging.getLogger("medcode.http")
 

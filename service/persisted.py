@@ -24,8 +24,8 @@ import re
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from service.errors import BAD_USER_INPUT
-from service.lru import BoundedLRU
+from domain.lru import BoundedLRU
+from schema.errors import BAD_USER_INPUT
 
 log = logging.getLogger(__name__)
 

@@ -24,8 +24,9 @@ from strawberry.http.base import BaseRequestProtocol
 from strawberry.types import ExecutionResult
 from strawberry.types.unset import UNSET
 
+from domain.metering.quota import StoreUnavailable
+from schema.errors import GRAPHQL_PARSE_FAILED, GRAPHQL_VALIDATION_FAILED, QUERY_TOO_LARGE
 from service import http_cache, ide
-from service.errors import GRAPHQL_PARSE_FAILED, GRAPHQL_VALIDATION_FAILED, QUERY_TOO_LARGE
 from service.metering import (
     MeteredContext,
     MeteredGraphQLRouter,
@@ -33,7 +34,6 @@ from service.metering import (
     rate_limit_headers,
 )
 from service.persisted import PersistedQueryError, PersistedQueryStore, PersistedRequest, resolve
-from service.quota import StoreUnavailable
 
 _NOT_STORED = frozenset({GRAPHQL_PARSE_FAILED, GRAPHQL_VALIDATION_FAILED, QUERY_TOO_LARGE})
 

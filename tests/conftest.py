@@ -18,11 +18,12 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine, event, text
 from sqlalchemy.exc import OperationalError
 
-from seed import icd10cm
+from domain.db import make_engine
+from domain.settings import Settings
+from seed.load import load_release
 from service.app import create_app
-from service.db import make_engine
 from service.migrate import upgrade
-from service.settings import Settings
+from systems.icd10cm.spec import ICD10CM
 
 POSTGRES_ENV = "MEDCODE_TEST_POSTGRES_URL"
 REDIS_ENV = "MEDCODE_TEST_REDIS_URL"
@@ -77,7 +78,7 @@ def engine(settings: Settings) -> Iterator[Engine]:
     """A migrated database holding the bundled ICD-10-CM release."""
     eng = make_engine(settings)
     upgrade(eng)
-    icd10cm.load(eng)
+    load_release(eng, ICD10CM)
     yield eng
     eng.dispose()
 
@@ -119,7 +120,7 @@ class StatementCounter:
 @pytest.fixture(scope="session")
 def partner(engine: Engine) -> dict[str, str]:
     """Headers with a partner-plan key: unlimited views, notes unlocked."""
-    from service.keys import create_key
+    from domain.metering.keys import create_key
 
     secret, _ = create_key(engine, plan="partner", name="test suite")
     return {"Authorization": f"Bearer {secret}"}

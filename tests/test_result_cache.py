@@ -5,10 +5,10 @@ from __future__ import annotations
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 
+from domain.metering.keys import create_key
+from domain.settings import Settings
 from service.app import create_app
 from service.caching import ResultCache
-from service.keys import create_key
-from service.settings import Settings
 from tests.conftest import StatementCounter, gql
 
 QUERY = '{ code(system: ICD10CM, code: "E11.9") { code display related { targetCode } } }'

@@ -7,8 +7,12 @@ Create Date: 2026-11-28
 ``search_entry`` becomes one document per code (see ``seed/search_index.py``): ``kind`` goes,
 ``billable`` and ``terms`` come, and the full-text indexes are rebuilt over ``terms``: FTS5
 (``unicode61``: the terms are already stemmed) on SQLite, a GIN index over the terms as a
-tsvector on PostgreSQL. ``search_term`` is each release's dictionary. Releases already loaded
-get their documents rebuilt from their codes.
+tsvector on PostgreSQL. ``search_term`` is each release's dictionary.
+
+Releases already loaded are left without documents here: a migration does not import the
+application, and the documents depend on its search analysis. ``service.migrate.upgrade`` (what
+``medcode migrate`` and ``medcode serve`` run) rebuilds the documents of every release that has
+none, in the same transaction as the migration.
 """
 
 from __future__ import annotations
@@ -53,15 +57,6 @@ def upgrade() -> None:
         )
     elif dialect == "postgresql":
         op.execute(f"CREATE INDEX ix_search_entry_tsv_terms ON search_entry USING gin ({PG_TERMS})")
-
-    from seed.search_index import rebuild_release
-
-    releases = bind.execute(sa.text("SELECT id FROM release ORDER BY id")).scalars().all()
-    for release_id in releases:
-        rebuild_release(bind, release_id)
-    if releases:  # the planner needs statistics on the new index (PostgreSQL above all)
-        op.execute("ANALYZE search_entry")
-        op.execute("ANALYZE search_term")
 
 
 def downgrade() -> None:

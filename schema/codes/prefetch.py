@@ -18,21 +18,22 @@ from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection
 from strawberry.dataloader import DataLoader
 from strawberry.types import Info
 from strawberry.types.nodes import SelectedField, Selection
 
-from schema.codes.rows import (
-    CODE_COLUMNS,
+from domain.rows import (
     CodeRow,
     DescriptionRow,
     GuidelineRow,
     RelatedRow,
-    code_row,
-    one_of,
+    codes_by_id,
+    descriptions_of,
+    guidelines_of,
+    related_of,
+    targets_by_content,
 )
-from service.models import Code, Description, Guideline, RelatedCode, RelatedTarget
 
 # The fields of Code whose data a prefetch can hold; ``related.targets`` for the note targets.
 PREFETCHABLE = frozenset({"descriptions", "parent", "related", "related.targets", "guidelines"})
@@ -128,60 +129,22 @@ def prefetch(conn: Connection, code_by_id: DataLoader, release_id: int,
         if notes:
             ancestor_ids.update(dict.fromkeys(row.ancestor_ids))
     if ancestor_ids:
-        stmt = select(*CODE_COLUMNS).where(one_of(conn, Code.id, list(ancestor_ids)))
-        found = {r[0]: code_row(r) for r in conn.execute(stmt)}
+        found = codes_by_id(conn, list(ancestor_ids))
         pre.rows = {i: found.get(i) for i in ancestor_ids}
         code_by_id.prime_many(found)
     own = list(dict.fromkeys(r.content_id for r in codes))
     if "descriptions" in wanted:
-        pre.descriptions = _by_content(conn, Description, own, DescriptionRow)
+        pre.descriptions = descriptions_of(conn, own)
     if not notes:
         return pre
     content = list(dict.fromkeys(
         [*own, *(r.content_id for r in pre.rows.values() if r is not None)]))
     if "guidelines" in wanted:
-        pre.guidelines = _by_content(conn, Guideline, content, GuidelineRow)
+        pre.guidelines = guidelines_of(conn, content)
     if "related" in wanted:
-        stmt = (select(RelatedCode.id, RelatedCode.content_id, RelatedCode.kind,
-                       RelatedCode.note, RelatedCode.target_code)
-                .where(one_of(conn, RelatedCode.content_id, content))
-                .order_by(RelatedCode.content_id, RelatedCode.seq))
-        pre.related = {c: [] for c in content}
-        for r in conn.execute(stmt):
-            pre.related[r[1]].append(RelatedRow(*r))
+        pre.related = related_of(conn, content)
     if "related.targets" in wanted:
-        pre.targets = _targets(conn, release_id, content, pre.related)
+        pre.targets = {r.id: [] for rows in pre.related.values() for r in rows}
+        for related_id, row in targets_by_content(conn, release_id, content):
+            pre.targets[related_id].append(row)
     return pre
-
-
-def _by_content(conn: Connection, table: type[Description] | type[Guideline],
-                content: list[int], make: type[DescriptionRow] | type[GuidelineRow],
-                ) -> dict[int, list]:
-    stmt = (select(table.content_id, table.kind, table.text)
-            .where(one_of(conn, table.content_id, content))
-            .order_by(table.content_id, table.seq))
-    out: dict[int, list] = {c: [] for c in content}
-    for r in conn.execute(stmt):
-        out[r[0]].append(make(*r))
-    return out
-
-
-def _targets(conn: Connection, release_id: int, content: list[int],
-             related: dict[int, list[RelatedRow]]) -> dict[int, list[CodeRow]]:
-    """The codes each note reference denotes in ``release_id``, in reference order. Selected
-    through the notes' content ids (a few hundred bound values, not one per reference)."""
-    stmt = (
-        select(RelatedTarget.related_id, *CODE_COLUMNS)
-        .join(RelatedCode, RelatedCode.id == RelatedTarget.related_id)
-        .join(Code, (Code.key == RelatedTarget.target_key) & (Code.release_id == release_id))
-        .where(one_of(conn, RelatedCode.content_id, content))
-        .order_by(RelatedTarget.related_id, RelatedTarget.seq)
-    )
-    out: dict[int, list[CodeRow]] = {r.id: [] for rows in related.values() for r in rows}
-    seen: dict[int, CodeRow] = {}
-    for r in conn.execute(stmt):
-        row = seen.get(r[1])
-        if row is None:
-            row = seen[r[1]] = code_row(r[1:])
-        out[r[0]].append(row)
-    return out

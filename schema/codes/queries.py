@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime
-import re
 from typing import Annotated
 
 import strawberry
@@ -12,8 +11,8 @@ from strawberry.types import Info
 from schema.codes.prefetch import Ask, selected
 from schema.codes.types import Code
 from schema.enums import CodeSystemId
-from seed.tabular import lookup_key
-from service.errors import too_large
+from schema.errors import too_large
+from systems import spec_of
 
 AsOf = Annotated[
     datetime.date | None,
@@ -33,20 +32,6 @@ CodesArg = Annotated[list[str], strawberry.argument(
 )]
 
 
-KEY_SHAPE = re.compile(r"[0-9A-Z][0-9A-Z-]{0,15}")
-
-
-def normalise(raw: str) -> str | None:
-    """User input to the stored lookup key: ``e11.9``, ``E119`` and `` E11.9 `` all find E11.9;
-    a reference as notes write it (``E08.-``, a block with an en dash) finds its code too.
-    None for input that cannot be a code (never sent to the database: NUL bytes and the like)."""
-    text = "".join(raw.split()).replace("\u2013", "-").replace("\u2014", "-")
-    if len(text) > 1 and text.endswith("-"):
-        text = text.rstrip("-").rstrip(".")
-    key = lookup_key(text)
-    return key if KEY_SHAPE.fullmatch(key) else None
-
-
 async def lookup(
     info: Info, system: CodeSystemId, codes: list[str], as_of: datetime.date | None
 ) -> list[Code | None]:
@@ -54,7 +39,7 @@ async def lookup(
     release = ctx.release_for(system.value, as_of)
     if release is None:
         return [None] * len(codes)
-    keys = [normalise(c) for c in codes]
+    keys = [spec_of(system.value).normalise(c) for c in codes]
     rows = await ctx.loaders.code_by_key.load_many([(release.id, k) for k in keys if k])
     pre = None
     present = [r for r in rows if r is not None]

@@ -7,13 +7,13 @@ from typing import TYPE_CHECKING, Annotated
 import strawberry
 from strawberry.types import Info
 
+from domain.rows import CodeRow, DescriptionRow, GuidelineRow, RelatedRow
 from schema.codes.prefetch import Prefetch
-from schema.codes.rows import CodeRow, DescriptionRow, GuidelineRow, RelatedRow
 from schema.enums import CodeLevel, CodeSystemId, DescriptionKind, GuidelineKind, RelationKind
-from service.errors import REGISTRATION_REQUIRED, coded_error
+from schema.errors import REGISTRATION_REQUIRED, coded_error
 
 if TYPE_CHECKING:
-    from service.context import Context
+    from schema.context import Context
 
 # Stored value to enum member: a dict lookup, cheaper than calling the enum (thousands a query).
 LEVELS = {m.value: m for m in CodeLevel}

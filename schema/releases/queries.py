@@ -7,11 +7,11 @@ from typing import Annotated
 import strawberry
 from strawberry.types import Info
 
+from domain.changes import compute_changes
 from schema.codes.types import Code
 from schema.enums import CodeSystemId
-from schema.releases.changes import compute_changes
+from schema.errors import BAD_USER_INPUT, coded_error
 from schema.releases.types import ReleaseChanges, Revision
-from service.errors import BAD_USER_INPUT, coded_error
 
 
 @strawberry.type

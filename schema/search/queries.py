@@ -7,11 +7,12 @@ from typing import Annotated
 import strawberry
 from strawberry.types import Info
 
+from domain.search.engine import search as run_search
 from schema.codes.types import Code
 from schema.enums import CodeSystemId
-from schema.search.engine import search as run_search
+from schema.errors import BAD_USER_INPUT, coded_error, too_large
 from schema.search.types import CodeConnection, CodeEdge, PageInfo, decode_cursor, encode_cursor
-from service.errors import BAD_USER_INPUT, coded_error, too_large
+from systems import spec_of
 
 
 @strawberry.type
@@ -45,8 +46,9 @@ class SearchQueries:
         if offset is None:
             raise coded_error("`after` is not a cursor from this search.", BAD_USER_INPUT)
         wanted = systems or list(CodeSystemId)
-        releases = [r for s in wanted if (r := ctx.release_for(s.value)) is not None]
-        page = run_search(ctx.conn(), [r.id for r in releases], text,
+        releases = [(r.id, spec_of(s.value)) for s in wanted
+                    if (r := ctx.release_for(s.value)) is not None]
+        page = run_search(ctx.conn(), releases, text,
                           billable_only=billable_only, limit=first, offset=offset)
         rows = await ctx.loaders.code_by_id.load_many([h.code_id for h in page.hits])
         edges = [

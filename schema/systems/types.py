@@ -7,10 +7,9 @@ import datetime
 import strawberry
 from strawberry.types import Info
 
+from domain.releases import ReleaseRow
 from schema.enums import CodeSystemId
-from service.releases import ReleaseRow
-
-SYSTEM_NAMES = {"ICD10CM": "ICD-10-CM"}
+from systems import SPECS
 
 
 @strawberry.type(description="A loaded release of a code system: one fiscal year.")
@@ -49,9 +48,9 @@ class SystemQueries:
             by_system.setdefault(r.system_id, []).append(r)
         return [
             CodeSystem(
-                id=CodeSystemId(sid), name=SYSTEM_NAMES.get(sid, sid), version=rs[0].version,
+                id=CodeSystemId(sid), name=SPECS[sid].short_name, version=rs[0].version,
                 code_count=rs[0].code_count, billable_count=rs[0].billable_count,
                 releases=[Release.from_row(r) for r in rs],
             )
-            for sid, rs in sorted(by_system.items())
+            for sid, rs in sorted(by_system.items()) if sid in SPECS
         ]

@@ -10,9 +10,9 @@ from strawberry.types import Info
 
 from schema.codes.types import Code
 from schema.enums import CodeSystemId
-from schema.validation.engine import validate
+from schema.errors import BAD_USER_INPUT, coded_error, too_large
 from schema.validation.types import CodeSetValidation, Finding, FindingKind, Severity
-from service.errors import BAD_USER_INPUT, coded_error, too_large
+from systems import spec_of
 
 
 @strawberry.type
@@ -46,7 +46,8 @@ class ValidationQueries:
                 f"No {system.value} release loaded here covers {date_of_service}: the earliest "
                 f"starts on {first.isoformat()}.", BAD_USER_INPUT)
         others = [r for r in ctx.releases if r.system_id == system.value and r.id != release.id]
-        result = await validate(ctx.conn, ctx.loaders, release, others, codes, date_of_service)
+        result = spec_of(system.value).validate(ctx.conn, release, others, codes,
+                                                date_of_service)
         return CodeSetValidation(
             valid=result.valid,
             release=release.version,

@@ -4,46 +4,58 @@ from __future__ import annotations
 
 import datetime
 import re
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import strawberry
+from pydantic import EmailStr, TypeAdapter, ValidationError
 from sqlalchemy.exc import IntegrityError
 from strawberry.types import Info
 
+from domain.metering.keys import create_key, key_for_email
+from domain.metering.quota import Meter, StoreUnavailable
+from domain.metering.subjects import guest_subject
+from schema.context import Context
+from schema.errors import BAD_USER_INPUT, QUOTA_EXCEEDED, SERVICE_UNAVAILABLE, coded_error
 from schema.viewer.types import Quota, RegisteredKey, Viewer
-from service.errors import BAD_USER_INPUT, QUOTA_EXCEEDED, SERVICE_UNAVAILABLE, coded_error
-
-if TYPE_CHECKING:
-    from service.metering import MeteredContext
 
 FREE_PLAN = "free"
-# A pragmatic address check: dot-atom local part, a host name with a letter TLD.
-EMAIL = re.compile(
-    r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*"
-    r"@(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}"
-)
+EMAIL = TypeAdapter(EmailStr)  # pydantic's check (email-validator), deliverability not asked
+# email-validator (not in strict mode) takes any DNS name and any local part's length; we also
+# hold an address to SMTP's limits (RFC 5321: 64 characters before the @, 254 in all) and to a
+# top-level domain of two or more letters (``user@example.c`` is refused).
+_TOP_LEVEL = re.compile(r"[a-z]{2,63}")
 
 
-def _ctx(info: Info) -> MeteredContext:
+def _ctx(info: Info) -> Context:
     return info.context  # type: ignore[no-any-return]
 
 
 def normalise_email(raw: str) -> str:
     """The address, trimmed and lower-cased (one key per mailbox, whatever its case)."""
     email = raw.strip().lower()
-    local = email.partition("@")[0]
-    if len(email) > 254 or len(local) > 64 or not EMAIL.fullmatch(email):
+    try:
+        EMAIL.validate_python(email)
+        local, _, domain = email.rpartition("@")
+        valid = (len(email) <= 254 and len(local) <= 64
+                 and _TOP_LEVEL.fullmatch(domain.rpartition(".")[2]) is not None)
+    except ValidationError:
+        valid = False
+    if not valid:
         raise coded_error(f"{raw!r} is not a valid email address (like you@example.com).",
                           BAD_USER_INPUT)
     return email
+
+
+def _meter(ctx: Context) -> Meter:
+    if ctx.meter is None:
+        raise coded_error("Registration needs the metered endpoint.", SERVICE_UNAVAILABLE)
+    return ctx.meter
 
 
 @strawberry.type
 class ViewerQueries:
     @strawberry.field(description="The caller's plan and remaining quota. Costs no code views.")
     def viewer(self, info: Info) -> Viewer:
-        from service.quota import StoreUnavailable
-
         ctx = _ctx(info)
         try:
             state = ctx.current_quota()
@@ -72,16 +84,12 @@ class ViewerMutations:
             description="Your email address (like you@example.com): one free key per address."
         )],
     ) -> RegisteredKey:
-        from service.auth import guest_subject
-        from service.keys import create_key, key_for_email
-        from service.quota import StoreUnavailable
-
         ctx = _ctx(info)
         address = normalise_email(email)
         per_day = ctx.settings.registrations_per_day
         subject = "register:" + guest_subject(ctx.address).removeprefix("guest:")
         try:
-            state = ctx.meter.charge(subject, per_day, 1)
+            state = _meter(ctx).charge(subject, per_day, 1)
         except StoreUnavailable as exc:
             ctx.response.status_code = 503
             raise coded_error("The quota store does not answer; try registering again in a "

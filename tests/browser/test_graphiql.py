@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 from sqlalchemy import Engine
 
-from service.keys import create_key
-from service.settings import Settings
+from domain.metering.keys import create_key
+from domain.settings import Settings
 from tests.browser.conftest import OUT, live_server
 
 TITLE = "Type 2 diabetes mellitus without complications"

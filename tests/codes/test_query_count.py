@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, select
 
-from service.models import Code
+from domain.models import Code
 from tests.conftest import StatementCounter, gql
 
 QUERY = """query($codes: [String!]!) {

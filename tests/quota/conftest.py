@@ -18,10 +18,10 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 
+from domain.metering.keys import create_key
+from domain.metering.quota import Meter, QuotaStore, RedisStore, SqlStore, window_start
+from domain.settings import Settings
 from service.app import create_app
-from service.keys import create_key
-from service.quota import Meter, QuotaStore, RedisStore, SqlStore, window_start
-from service.settings import Settings
 
 # 09:00 UTC thirty days ago: the tests' windows never meet the real ones in the session database,
 # and the purge of older windows that every new meter does once never reaches today's counters.

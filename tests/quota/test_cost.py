@@ -8,7 +8,7 @@ import pytest
 from graphql import parse, validate
 
 from schema import build_schema
-from service.cost import Cost, delivered_views, request_cost
+from schema.cost import Cost, delivered_views, request_cost
 
 SCHEMA = build_schema()._schema
 

@@ -15,8 +15,8 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, event
 
-from service.keys import create_key, revoke_key
-from service.quota import Meter, QuotaStore, RedisStore, StoreUnavailable
+from domain.metering.keys import create_key, revoke_key
+from domain.metering.quota import Meter, QuotaStore, RedisStore, StoreUnavailable
 from tests.quota.conftest import FakeClock, bearer
 
 CODE = '{ code(system: ICD10CM, code: "E11.9") { code display } }'
@@ -231,7 +231,7 @@ def test_unknown_and_revoked_keys_get_401_and_are_never_charged(
         assert "revoked" in r.json()["errors"][0]["message"]
     unknown = create_key(engine, plan="free", name="x")[0]
     unknown = unknown[:8] + "".join(reversed(unknown[8:40])) + unknown[40:]  # valid shape
-    from service.auth import _checksum, is_well_formed
+    from domain.metering.credentials import _checksum, is_well_formed
     unknown = unknown[:40] + _checksum(unknown[8:40])
     assert is_well_formed(unknown)
     r = post(client, CODE, headers=bearer(unknown))

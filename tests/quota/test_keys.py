@@ -12,21 +12,19 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, select
 
-from service.auth import (
+from domain.metering.credentials import (
     ALPHABET,
     BODY_CHARS,
     KEY_PREFIX,
-    client_address,
     generate_key,
-    guest_subject,
     hash_key,
     is_well_formed,
     presented_key,
-    trusted_networks,
 )
-from service.keys import create_key, list_keys, revoke_key
-from service.models import ApiKey
-from service.settings import Settings
+from domain.metering.keys import create_key, list_keys, revoke_key
+from domain.metering.subjects import client_address, guest_subject, trusted_networks
+from domain.models import ApiKey
+from domain.settings import Settings
 from tests.quota.conftest import bearer
 
 

@@ -10,7 +10,7 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-from service.auth import is_well_formed
+from domain.metering.credentials import is_well_formed
 from tests.quota.conftest import FakeClock, bearer
 from tests.quota.test_http import VIEWER, error_code, post
 

@@ -14,7 +14,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 from sqlalchemy import Engine, create_engine
 
-from service.quota import (
+from domain.metering.quota import (
     WINDOW_SECONDS,
     Meter,
     QuotaState,

@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine
 
-from seed import icd10cm
+from seed.load import load_release
+from systems.icd10cm.spec import ICD10CM
 
 CACHE = Path(os.environ.get("MEDCODE_TEST_CACHE", Path.home() / ".cache" / "medcode-tests"))
 
@@ -42,6 +43,6 @@ def fy2025_tabular() -> Path:
 @pytest.fixture(scope="session")
 def fy2025(engine: Engine) -> Engine:
     """The session database with FY2025 loaded beside FY2026."""
-    result = icd10cm.load(engine, path=fy2025_tabular())
+    result = load_release(engine, ICD10CM, path=fy2025_tabular())
     assert result.version == "2025"
     return engine

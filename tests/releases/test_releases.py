@@ -12,8 +12,8 @@ from typing import Any
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, func, select
 
-from service.models import Code, CodeContent
-from service.settings import Settings
+from domain.models import Code, CodeContent
+from domain.settings import Settings
 from tests.conftest import gql
 
 

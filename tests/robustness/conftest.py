@@ -23,12 +23,14 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
 
 from bench.robustness import table
-from seed import icd10cm
-from seed.tabular import Tabular, parse_tabular
-from service.db import make_engine
+from domain.db import make_engine
+from domain.models import Code, Description, RelatedCode, Release
+from domain.settings import Settings
+from seed.load import load_release
 from service.migrate import upgrade
-from service.models import Code, Description, RelatedCode, Release
-from service.settings import Settings
+from systems.icd10cm import importer as icd10cm
+from systems.icd10cm.spec import ICD10CM
+from systems.icd10cm.tabular import Tabular
 from tests.conftest import POSTGRES_ENV, reset_postgres
 from tests.robustness.proxy import TcpProxy
 
@@ -97,7 +99,7 @@ def snapshot(engine: Engine) -> dict[str, object]:
 
 @pytest.fixture(scope="session")
 def tabular() -> Tabular:
-    return parse_tabular(icd10cm.bundled_source().path)
+    return ICD10CM.read(icd10cm.bundled_source())
 
 
 @pytest.fixture(scope="session")
@@ -106,7 +108,7 @@ def loaded_sqlite_template(tmp_path_factory: pytest.TempPathFactory, tabular: Ta
     path = tmp_path_factory.mktemp("robust-template") / "medcode.db"
     engine = make_engine(Settings(database_url=f"sqlite:///{path}"))
     upgrade(engine)
-    icd10cm.load(engine, parsed=tabular)
+    load_release(engine, ICD10CM, parsed=tabular)
     with engine.connect() as conn:
         conn.execute(text("PRAGMA wal_checkpoint(TRUNCATE)"))
     engine.dispose()
@@ -160,7 +162,7 @@ def robust_pg_url(request: pytest.FixtureRequest) -> str:
     reset_postgres(url)
     engine = make_engine(Settings(database_url=url))
     upgrade(engine)
-    icd10cm.load(engine, parsed=request.getfixturevalue("tabular"))
+    load_release(engine, ICD10CM, parsed=request.getfixturevalue("tabular"))
     engine.dispose()
     return url
 

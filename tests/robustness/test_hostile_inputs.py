@@ -10,8 +10,8 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 
 from bench.robustness import Kind, catalogue, run_kind
+from domain.settings import Settings
 from service.app import create_app
-from service.settings import Settings
 from tests.robustness.conftest import backend_of, record
 
 KINDS = catalogue()

@@ -18,10 +18,10 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine, text
 from sqlalchemy.engine import make_url
 
-from seed import icd10cm
+from domain.db import make_engine
+from domain.settings import Settings
 from service.app import create_app
-from service.db import make_engine
-from service.settings import Settings
+from systems.icd10cm import importer as icd10cm
 from tests.robustness.conftest import (
     SAMPLE_CODES,
     record,

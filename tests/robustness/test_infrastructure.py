@@ -30,11 +30,11 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from bench.robustness import judge
+from domain.db import make_engine
+from domain.metering.keys import create_key
+from domain.metering.quota import QuotaStore, RedisStore
+from domain.settings import Settings
 from service.app import create_app
-from service.db import make_engine
-from service.keys import create_key
-from service.quota import QuotaStore, RedisStore
-from service.settings import Settings
 from tests.robustness.conftest import (
     MemoryStore,
     counts_of,

@@ -1,6 +1,6 @@
-"""Properties of the code normaliser (``schema.codes.queries.normalise``), of
-``seed.references.canonical_code`` and of the note-reference parser, checked against the real
-release; and arbitrary strings through the API (``code``, ``codes``, ``validateCodes``,
+"""Properties of the code normaliser (``CodeSystemSpec.normalise``), of
+``systems.icd10cm.references.canonical_code`` and of the note-reference parser, checked against
+the real release; and arbitrary strings through the API (``code``, ``codes``, ``validateCodes``,
 ``search``), which must never get a 5xx or an error.
 
 tests/seed/test_references.py already covers the parser's invariants on arbitrary and
@@ -23,11 +23,14 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import Engine, select
 
-from schema.codes.queries import KEY_SHAPE, normalise
-from seed.references import canonical_code, parse_references
-from seed.tabular import lookup_key
-from service.models import Code, Release
+from domain.models import Code, Release
+from domain.spec import KEY_SHAPE
+from systems.icd10cm.references import canonical_code, parse_references
+from systems.icd10cm.spec import ICD10CM
+from systems.icd10cm.tabular import lookup_key
 from tests.robustness.conftest import backend_of, counts_of, record
+
+normalise = ICD10CM.normalise
 
 PROPERTY = settings(max_examples=300, deadline=None, database=None,
                     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])

@@ -22,8 +22,8 @@ from schemathesis.specs.openapi.checks import response_schema_conformance
 from sqlalchemy import Engine
 
 from bench.robustness import judge
+from domain.settings import Settings
 from service.app import create_app
-from service.settings import Settings
 from tests.robustness.conftest import backend_of, counts_of, record
 
 SERVER_SIDE = {"INTERNAL_ERROR", "SERVICE_UNAVAILABLE"}

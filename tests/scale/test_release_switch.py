@@ -7,9 +7,10 @@ import threading
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 
-from seed import icd10cm
+from domain.settings import Settings
+from seed.load import load_release
 from service.app import create_app
-from service.settings import Settings
+from systems.icd10cm.spec import ICD10CM
 
 QUERY = """{ code(system: ICD10CM, code: "A00.0") { code display release
   descriptions { text } children { code } ancestors { code } } codeSystems { billableCount } }"""
@@ -41,7 +42,7 @@ def test_readers_are_not_disturbed_by_a_reload(fy2025: Engine, engine: Engine, s
     for t in readers:
         t.start()
     try:
-        result = icd10cm.load(engine, force=True)
+        result = load_release(engine, ICD10CM, force=True)
     finally:
         done.set()
         for t in readers:

@@ -18,7 +18,7 @@ import httpx
 import pytest
 from sqlalchemy import Engine
 
-from service.settings import Settings
+from domain.settings import Settings
 from tests.conftest import REDIS_ENV
 from tests.live import live_server
 

@@ -8,7 +8,8 @@ import pytest
 from sqlalchemy import Engine
 
 from bench.search import newest_release
-from schema.search.engine import search
+from domain.search.engine import search
+from systems.icd10cm.spec import ICD10CM
 
 Find = Callable[..., list[str]]
 
@@ -31,7 +32,8 @@ def find(engine: Engine, release_id: int) -> Find:
     def run(query: str, billable_only: bool = False, limit: int = 10,
             offset: int = 0) -> list[str]:
         with engine.connect() as conn:
-            page = search(conn, [release_id], query, billable_only=billable_only, limit=limit,
+            page = search(conn, [(release_id, ICD10CM)], query, billable_only=billable_only,
+                          limit=limit,
                           offset=offset)
         return [codes[h.code_id] for h in page.hits]
 

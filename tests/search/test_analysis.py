@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import Engine
 
-from schema.search.analysis import encode, entry_tokens
-from schema.search.lexicon import Lexicon, deletions, lexicon, osa_distance
-from schema.search.query import build_plan, query_tokens
-from schema.search.stemmer import stem
+from domain.search.analysis import encode, entry_tokens
+from domain.search.lexicon import Lexicon, deletions, lexicon, osa_distance
+from domain.search.query import build_plan, query_tokens
+from domain.search.stemmer import stem
 
 
 @pytest.mark.parametrize(("a", "b"), [

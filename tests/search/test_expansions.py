@@ -7,8 +7,8 @@ from collections import Counter
 import pytest
 from sqlalchemy import Engine
 
-from schema.search.expansions import DATA, TABLES, expansions, read_table
-from schema.search.lexicon import lexicon
+from domain.search.expansions import DATA, TABLES, expansions, read_table
+from domain.search.lexicon import lexicon
 from tests.search.conftest import Find
 
 

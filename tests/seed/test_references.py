@@ -1,4 +1,4 @@
-"""Tests for seed.references: table-driven shapes, the whole FY2026 tabular, and properties.
+"""Tests for systems.icd10cm.references: table-driven shapes, the FY2026 tabular, and properties.
 
 Corpus figures measured on icd10c-tabular-April-1-2026.xml (simple-icd-10-cm 1.5.0):
 
@@ -29,7 +29,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from seed.references import Reference, canonical_code, parse_references
+from systems.icd10cm.references import Reference, canonical_code, parse_references
 
 TABULAR = "icd10c-tabular-April-1-2026.xml"
 

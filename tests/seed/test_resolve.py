@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from seed.resolve import qualifier_filter
+from systems.icd10cm.resolve import qualifier_filter
 
 CASES = [
     ("with fifth or sixth character 5", ["T360X5A", "T36015A"], ["T360X1A"]),

@@ -8,10 +8,10 @@ from collections import Counter
 import pytest
 import simple_icd_10_cm as independent
 
-from seed import icd10cm
-from seed.references import parse_references
-from seed.resolve import Resolver
-from seed.tabular import Node, Tabular, parse_tabular, seventh_character_exclusions
+from systems.icd10cm import importer as icd10cm
+from systems.icd10cm.references import parse_references
+from systems.icd10cm.resolve import Resolver
+from systems.icd10cm.tabular import Node, Tabular, parse_tabular, seventh_character_exclusions
 
 
 @pytest.fixture(scope="module")

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from schema.validation.nearest import fuzzy_key, osa_distance
-from schema.validation.notes import (
+from domain.validation.nearest import fuzzy_key, osa_distance
+from systems.icd10cm.notes import (
     CODE_FIRST,
     EXCLUDES1,
     USE_ADDITIONAL_CODE,

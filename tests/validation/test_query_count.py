@@ -8,8 +8,8 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 
+from domain.settings import Settings
 from service.app import create_app
-from service.settings import Settings
 from tests.conftest import StatementCounter
 from tests.validation.helpers import validate
 

@@ -13,9 +13,9 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 
+from domain.metering.keys import create_key
+from domain.settings import Settings
 from service.app import create_app
-from service.keys import create_key
-from service.settings import Settings
 
 # A random start per run: guest counters in Redis outlive a run (they last the UTC day).
 _addresses = itertools.count(random.randrange(250, 50_000))

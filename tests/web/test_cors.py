@@ -8,7 +8,7 @@ import httpx
 import pytest
 from fastapi.testclient import TestClient
 
-from service.settings import Settings
+from domain.settings import Settings
 
 APP = "https://app.example.com"
 OTHER = "https://evil.example.net"

@@ -11,10 +11,10 @@ import httpx
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 
-from service import generation
+from domain import generation
+from domain.metering.keys import create_key, revoke_key
+from domain.settings import Settings
 from service.app import create_app
-from service.keys import create_key, revoke_key
-from service.settings import Settings
 from tests.conftest import StatementCounter
 from tests.robustness.conftest import MemoryStore, wait_for
 from tests.web.conftest import used

@@ -22,7 +22,7 @@ from typing import Any
 
 from sqlalchemy import Connection, text
 
-from schema.search.stemmer import stem
+from domain.search.stemmer import stem
 
 MAX_EDITS = 2
 
@@ -97,7 +97,7 @@ class Lexicon:
     _deletions: array = field(default_factory=lambda: array("q"))
     _max_df: int = 1
     _shares: dict[str, float] = field(default_factory=dict)
-    documents_cache: Any = None  # parsed documents (schema.search.ranking.DocumentCache)
+    documents_cache: Any = None  # parsed documents (domain.search.ranking.DocumentCache)
     _roots: dict[str, str] = field(default_factory=dict)  # root -> stems, space-separated
 
     def __post_init__(self) -> None:

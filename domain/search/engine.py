@@ -1,9 +1,9 @@
 """Search over a release's documents: SQLite FTS5 by default, PostgreSQL full text at scale.
 
 Code-shaped input (``e11.``, ``S52.001a``, ``E119``) puts the exact code first, then its family
-in tabular order. Anything else is planned into slots (:mod:`schema.search.query`), matched by
+in tabular order. Anything else is planned into slots (:mod:`domain.search.query`), matched by
 the database against the documents' stems (the same terms and the same boolean query on both
-databases), and ranked here (:mod:`schema.search.ranking`), so both give the same results:
+databases), and ranked here (:mod:`domain.search.ranking`), so both give the same results:
 
 - the database returns matching documents in id order, which is a static rank (the cost of a
   document's cheapest entry; see ``seed/search_index.py``): the first ``HEAD`` of them are
@@ -23,13 +23,11 @@ from dataclasses import dataclass
 
 from sqlalchemy import Connection, text
 
-from schema.search.lexicon import Lexicon, lexicon
-from schema.search.query import Plan, build_plan
-from schema.search.ranking import DocumentCache, score
-from seed.tabular import lookup_key
+from domain.search.lexicon import Lexicon, lexicon
+from domain.search.query import Plan, build_plan
+from domain.search.ranking import DocumentCache, score
+from domain.spec import CodeSystemSpec
 
-CODE_SHAPE = re.compile(r"^[A-Za-z]\d[0-9A-Za-z](?:\.?[0-9A-Za-z]{0,4})?\.?-?$")
-BLOCK_SHAPE = re.compile(r"^[A-Za-z]\d\d-[A-Za-z]\d\d$")
 HEAD = 100
 FILL_BELOW = 5
 PG_TERMS = "array_to_tsvector(string_to_array(terms, ' '))"
@@ -49,15 +47,22 @@ class Page:
 
 
 def search(
-    conn: Connection, release_ids: Sequence[int], query: str, *, billable_only: bool,
-    limit: int, offset: int,
+    conn: Connection, releases: Sequence[tuple[int, CodeSystemSpec]], query: str, *,
+    billable_only: bool, limit: int, offset: int,
 ) -> Page:
-    if not release_ids or limit < 0 or offset < 0:
+    """Search the releases (each with its system's spec, which says what input is a code)."""
+    if not releases or limit < 0 or offset < 0:
         return Page([], 0)
+    release_ids = [r for r, _ in releases]
     offset = min(offset, MAX_OFFSET)
     stripped = query.strip()
-    if CODE_SHAPE.match(stripped) or BLOCK_SHAPE.match(stripped):
-        page = _code_search(conn, release_ids, stripped, billable_only, limit, offset)
+    prefixes: dict[str, list[int]] = {}
+    for release_id, spec in releases:
+        key = spec.search_key(stripped)
+        if key is not None:
+            prefixes.setdefault(key, []).append(release_id)
+    if prefixes:
+        page = _code_search(conn, prefixes, billable_only, limit, offset)
         if page.total:
             return page
     if not stripped:
@@ -82,20 +87,25 @@ def _in(ids: Sequence[int]) -> str:
 
 
 def _code_search(
-    conn: Connection, release_ids: Sequence[int], raw: str, billable_only: bool, limit: int,
+    conn: Connection, prefixes: dict[str, list[int]], billable_only: bool, limit: int,
     offset: int,
 ) -> Page:
-    key = lookup_key(raw.rstrip("-").rstrip(".")) if "-" not in raw[1:-1] else raw.upper()
-    where = (
-        f"release_id IN ({_in(release_ids)}) AND key >= :lo AND key < :hi"
-        + (" AND billable" if billable_only else "")
-    )
-    params = {"lo": key, "hi": key + "~", "key": key}
+    """The codes whose key starts with the prefix each release's system reads in the input:
+    the exact code first, then its family in tabular order."""
+    clauses: list[str] = []
+    params: dict[str, object] = {}
+    exact: list[str] = []
+    for n, (key, release_ids) in enumerate(prefixes.items()):
+        clauses.append(f"(release_id IN ({_in(release_ids)}) AND key >= :lo{n} AND key < :hi{n})")
+        params.update({f"lo{n}": key, f"hi{n}": key + "~", f"key{n}": key})
+        exact.append(f"key = :key{n}")
+    where = (" OR ".join(clauses) if len(clauses) == 1 else f"({' OR '.join(clauses)})") + (
+        " AND billable" if billable_only else "")
     total = conn.execute(text(f"SELECT COUNT(*) FROM code WHERE {where}"), params).scalar_one()
     rows = conn.execute(
         text(
-            f"SELECT id, CASE WHEN key = :key THEN 1.0 ELSE 0.5 END AS s FROM code WHERE {where} "
-            "ORDER BY s DESC, release_id DESC, sort_order LIMIT :n OFFSET :o"
+            f"SELECT id, CASE WHEN {' OR '.join(exact)} THEN 1.0 ELSE 0.5 END AS s FROM code "
+            f"WHERE {where} ORDER BY s DESC, release_id DESC, sort_order LIMIT :n OFFSET :o"
         ),
         {**params, "n": limit, "o": offset},
     )

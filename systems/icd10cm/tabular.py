@@ -22,48 +22,26 @@ from __future__ import annotations
 import re
 import xml.etree.ElementTree as ET
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 from pathlib import Path
 
+from domain.parsed import Node, ParsedRelease
+from domain.vocabulary import CodeLevel, GuidelineKind, RelationKind
+
 RELATION_TAGS = {
-    "excludes1": "EXCLUDES1",
-    "excludes2": "EXCLUDES2",
-    "codeFirst": "CODE_FIRST",
-    "useAdditionalCode": "USE_ADDITIONAL_CODE",
-    "codeAlso": "CODE_ALSO",
+    "excludes1": RelationKind.EXCLUDES1,
+    "excludes2": RelationKind.EXCLUDES2,
+    "codeFirst": RelationKind.CODE_FIRST,
+    "useAdditionalCode": RelationKind.USE_ADDITIONAL_CODE,
+    "codeAlso": RelationKind.CODE_ALSO,
 }
-GUIDELINE_TAGS = {"includes": "INCLUDES", "notes": "NOTE"}
+GUIDELINE_TAGS = {"includes": GuidelineKind.INCLUDES, "notes": GuidelineKind.NOTE}
 
 
 class TabularError(ValueError):
     """The file is not a readable ICD-10-CM tabular."""
 
 
-@dataclass(slots=True)
-class Node:
-    code: str
-    display: str
-    level: str  # CHAPTER BLOCK CATEGORY SUBCATEGORY CODE
-    parent: int | None  # index into the node list
-    billable: bool = False
-    inclusion_terms: list[str] = field(default_factory=list)
-    relations: list[tuple[str, str]] = field(default_factory=list)  # (kind, note text)
-    guidelines: list[tuple[str, str]] = field(default_factory=list)  # (kind, text)
-    children: list[int] = field(default_factory=list)
-
-    @property
-    def key(self) -> str:
-        return lookup_key(self.code)
-
-
-@dataclass(slots=True)
-class Tabular:
-    version: str
-    nodes: list[Node]
-
-    @property
-    def billable_count(self) -> int:
-        return sum(1 for n in self.nodes if n.billable)
+Tabular = ParsedRelease  # the parsed tabular: its version and nodes in tabular order
 
 
 def lookup_key(code: str) -> str:
@@ -146,7 +124,7 @@ class _Builder:
             node.guidelines.extend((kind, t) for t in _texts(el, tag))
         vis = el.find("visualImpairment")
         if vis is not None:
-            node.guidelines.extend(("NOTE", t) for t in _visual_impairment(vis))
+            node.guidelines.extend((GuidelineKind.NOTE, t) for t in _visual_impairment(vis))
         for tag, kind in RELATION_TAGS.items():
             node.relations.extend((kind, t) for t in _texts(el, tag))
 
@@ -161,7 +139,8 @@ class _Builder:
         if not name:
             raise TabularError("a <diag> without a <name>")
         desc = _clean(el.findtext("desc"))
-        node = Node(code=name, display=desc, level="CATEGORY", parent=parent)
+        node = Node(code=name, key=lookup_key(name), display=desc, level=CodeLevel.CATEGORY,
+                    parent=parent)
         idx = self.add(node)
         self.annotate(node, el)
         for n in _texts(el, "notes"):
@@ -169,36 +148,37 @@ class _Builder:
             if rule:
                 exclusions = [*exclusions, rule]
         for n in _texts(el, "sevenChrNote"):
-            node.guidelines.append(("SEVENTH_CHARACTER", n))
+            node.guidelines.append((GuidelineKind.SEVENTH_CHARACTER, n))
         sdef = el.find("sevenChrDef")
         if sdef is not None:
             seventh = _seventh_definitions(sdef)
             node.guidelines.extend(
-                ("SEVENTH_CHARACTER", f"{c}: {t}" + "".join(f"; {x}" for x in terms))
+                (GuidelineKind.SEVENTH_CHARACTER, f"{c}: {t}" + "".join(f"; {x}" for x in terms))
                 for c, t, terms in seventh
             )
         kids = el.findall("diag")
         if kids:
             if len(node.key) > 3:
-                node.level = "SUBCATEGORY"
+                node.level = CodeLevel.SUBCATEGORY
             for kid in kids:
                 self.diag(kid, idx, seventh, exclusions)
             return
         if len(node.key) > 3:
-            node.level = "CODE"
+            node.level = CodeLevel.CODE
         if not seventh:
             node.billable = True
             return
         if len(node.key) > 3:
-            node.level = "SUBCATEGORY"
+            node.level = CodeLevel.SUBCATEGORY
         for char, meaning, terms in seventh:
             if _excluded(node.key, char, exclusions):
                 continue
             self.add(
                 Node(
-                    code=seventh_character_code(name, char),
+                    code=(code := seventh_character_code(name, char)),
+                    key=lookup_key(code),
                     display=f"{desc}, {meaning}",
-                    level="CODE",
+                    level=CodeLevel.CODE,
                     parent=idx,
                     billable=True,
                     inclusion_terms=[f"{desc}, {t}" for t in terms],
@@ -241,19 +221,23 @@ def parse_tabular(source: Path | str) -> Tabular:
         raise TabularError(f"<version> is {version!r}, expected a fiscal year such as 2026")
     b = _Builder()
     for ch in root.findall("chapter"):
+        name = _clean(ch.findtext("name"))
         chapter = Node(
-            code=_clean(ch.findtext("name")),
+            code=name,
+            key=lookup_key(name),
             display=_clean(ch.findtext("desc")),
-            level="CHAPTER",
+            level=CodeLevel.CHAPTER,
             parent=None,
         )
         ci = b.add(chapter)
         b.annotate(chapter, ch)
         for sec in ch.findall("section"):
+            code = block_code(sec.get("id", ""))
             block = Node(
-                code=block_code(sec.get("id", "")),
+                code=code,
+                key=lookup_key(code),
                 display=_clean(sec.findtext("desc")),
-                level="BLOCK",
+                level=CodeLevel.BLOCK,
                 parent=ci,
             )
             bi = b.add(block)

@@ -6,7 +6,7 @@ For each entry (title, inclusion term, includes note, inherited entry) of a code
              - 8 * (the costs of its words the query leaves unmatched)
 
 and a code scores its best entry's points, plus a little for slots that only its other entries
-fill. A word's cost (``schema.search.analysis``) is what makes "Pneumonia, unspecified organism"
+fill. A word's cost (``domain.search.analysis``) is what makes "Pneumonia, unspecified organism"
 beat "Lobar pneumonia" for "pneumonia", and E11.9 "... without complications" beat E11.8 "...
 with unspecified complications" for "type 2 diabetes". Titles win over inclusion terms, these
 over includes notes, and those over entries inherited from a parent, at equal fit.
@@ -19,9 +19,9 @@ from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from schema.search.analysis import COST_OF_MARK
-from schema.search.lexicon import Lexicon
-from schema.search.query import Plan
+from domain.search.analysis import COST_OF_MARK
+from domain.search.lexicon import Lexicon
+from domain.search.query import Plan
 
 KIND_WEIGHT = {"O": 1.0, "I": 0.97, "N": 0.95, "B": 0.95}
 INHERITED = 0.99  # per step up: a default child says what its parent says

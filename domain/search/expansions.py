@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from schema.search.analysis import STOPWORDS, words
+from domain.search.analysis import STOPWORDS, words
 
 DATA = Path(__file__).resolve().parent / "data"
 TABLES = ("abbreviations.tsv", "synonyms.tsv")

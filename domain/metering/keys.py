@@ -10,9 +10,9 @@ from datetime import UTC, datetime
 from sqlalchemy import Connection, Engine, select, text, update
 from sqlmodel import Session
 
-from service import generation
-from service.auth import KeyRecord, display_prefix, generate_key, hash_key
-from service.models import ApiKey
+from domain import generation
+from domain.metering.credentials import KeyRecord, display_prefix, generate_key, hash_key
+from domain.models import ApiKey
 
 
 def _now() -> datetime:

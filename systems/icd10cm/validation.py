@@ -31,29 +31,36 @@ from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from sqlalchemy import Connection, bindparam, select, text
+from sqlalchemy import Connection
 
-from schema.codes.loaders import CODE_COLUMNS, CodeLoaders, CodeRow, GuidelineRow, code_row
-from schema.codes.queries import normalise
-from schema.validation import notes as N
-from schema.validation.nearest import fuzzy_key, nearest_codes
-from seed.tabular import dotted, lookup_key
-from service.models import Code, RelatedCode, RelatedTarget
-from service.releases import ReleaseRow
+from domain.releases import ReleaseRow
+from domain.rows import (
+    CodeRow,
+    GuidelineRow,
+    NoteRow,
+    billable_descendants,
+    children_of,
+    codes_by_id,
+    codes_by_key,
+    guidelines_of,
+    notes_of,
+)
+from domain.validation.findings import KIND_ORDER, Finding, FindingKind, Severity, Validation
+from domain.validation.nearest import fuzzy_key, nearest_codes
+from domain.vocabulary import HEADER_LEVELS, CodeLevel, GuidelineKind
+from systems.icd10cm import notes as N
+from systems.icd10cm.tabular import dotted, lookup_key
 
-ERROR = "ERROR"
-WARNING = "WARNING"
-
-UNKNOWN_CODE = "UNKNOWN_CODE"
-NOT_BILLABLE = "NOT_BILLABLE"
-MISSING_SEVENTH_CHARACTER = "MISSING_SEVENTH_CHARACTER"
-NOT_VALID_ON_DATE = "NOT_VALID_ON_DATE"
-EXCLUDES1_CONFLICT = "EXCLUDES1_CONFLICT"
-CODE_FIRST_SEQUENCE = "CODE_FIRST_SEQUENCE"
-USE_ADDITIONAL_CODE = "USE_ADDITIONAL_CODE"
-DUPLICATE = "DUPLICATE"
-KIND_ORDER = (UNKNOWN_CODE, NOT_VALID_ON_DATE, NOT_BILLABLE, MISSING_SEVENTH_CHARACTER,
-              EXCLUDES1_CONFLICT, CODE_FIRST_SEQUENCE, USE_ADDITIONAL_CODE, DUPLICATE)
+ERROR = Severity.ERROR
+WARNING = Severity.WARNING
+UNKNOWN_CODE = FindingKind.UNKNOWN_CODE
+NOT_BILLABLE = FindingKind.NOT_BILLABLE
+MISSING_SEVENTH_CHARACTER = FindingKind.MISSING_SEVENTH_CHARACTER
+NOT_VALID_ON_DATE = FindingKind.NOT_VALID_ON_DATE
+EXCLUDES1_CONFLICT = FindingKind.EXCLUDES1_CONFLICT
+CODE_FIRST_SEQUENCE = FindingKind.CODE_FIRST_SEQUENCE
+USE_ADDITIONAL_CODE = FindingKind.USE_ADDITIONAL_CODE
+DUPLICATE = FindingKind.DUPLICATE
 
 MAX_SUGGESTIONS = 10  # ranked suggestions: nearest codes, billable codes of a header
 MAX_NOTE_SUGGESTIONS = 25  # the codes a note names, in the note's order
@@ -69,44 +76,11 @@ SEVENTH_DEFINITION = re.compile(r"^[0-9A-Z]: ")
 KEY_SHAPE = re.compile(r"^[0-9A-Z][0-9A-Z-]{0,15}$")
 ADVERSE_EFFECTS = re.compile(r"^\W*for adverse effects\b", re.I)
 LEVEL_NAMES = {
-    "CHAPTER": "a chapter", "BLOCK": "a block of categories", "CATEGORY": "a category",
-    "SUBCATEGORY": "a subcategory",
+    CodeLevel.CHAPTER: "a chapter", CodeLevel.BLOCK: "a block of categories",
+    CodeLevel.CATEGORY: "a category", CodeLevel.SUBCATEGORY: "a subcategory",
 }
 
-_COLS = ", ".join(col.name for col in CODE_COLUMNS)
-# The rows travel inside the recursion: joining code again afterwards lets SQLite's planner
-# pick a slow plan.
-_DESCENDANTS = text(
-    f"WITH RECURSIVE tree(root_id, {_COLS}) AS ("
-    f" SELECT id, {_COLS} FROM code WHERE id IN :roots"
-    " UNION ALL"
-    " SELECT tree.root_id, "
-    + ", ".join(f"c.{col.name}" for col in CODE_COLUMNS)
-    + " FROM code c JOIN tree ON c.parent_id = tree.id"
-    f") SELECT root_id, {_COLS} FROM tree WHERE billable ORDER BY root_id, sort_order"
-).bindparams(bindparam("roots", expanding=True))
 
-
-@dataclass(slots=True)
-class Finding:
-    severity: str
-    kind: str
-    codes: list[str]
-    positions: list[int]
-    message: str
-    suggestions: list[CodeRow] = field(default_factory=list)
-    # codes named by a note, looked up in the release once every finding is known
-    suggestion_keys: list[str] = field(default_factory=list)
-
-
-@dataclass(slots=True)
-class Validation:
-    release: ReleaseRow
-    findings: list[Finding]
-
-    @property
-    def valid(self) -> bool:
-        return all(f.severity != ERROR for f in self.findings)
 
 
 @dataclass(slots=True)
@@ -148,7 +122,7 @@ def _span(release: ReleaseRow) -> str:
 
 
 def _key(row: CodeRow) -> str:
-    return lookup_key(row.code)
+    return row.key
 
 
 def _specificity(key: str) -> int:
@@ -173,7 +147,7 @@ def rank_billable(rows: Sequence[CodeRow], seventh: str | None = None) -> list[C
 
 def _at(owner: CodeRow) -> str:
     """Where a note is written: ``E11``, ``block I10-I1A``, ``chapter 1``."""
-    if owner.level in ("CHAPTER", "BLOCK"):
+    if owner.level in HEADER_LEVELS:
         return f"{owner.level.lower()} {owner.code}"
     return owner.code
 
@@ -189,11 +163,13 @@ def _replacement_prefixes(key: str) -> list[str]:
 
 
 class _Run:
-    def __init__(self, conn: Callable[[], Connection], loaders: CodeLoaders,
-                 release: ReleaseRow, others: Sequence[ReleaseRow],
-                 date_of_service: datetime.date | None) -> None:
+    def __init__(self, conn: Callable[[], Connection], release: ReleaseRow,
+                 others: Sequence[ReleaseRow], date_of_service: datetime.date | None,
+                 normalise: Callable[[str], str | None]) -> None:
         self.conn = conn
-        self.loaders = loaders
+        self.normalise = normalise
+        self.rows: dict[int, CodeRow] = {}  # every code read, by id
+        self.keys: dict[str, CodeRow | None] = {}  # every key of the release asked, found or not
         self.release = release
         self.others = list(others)
         self.dos = date_of_service
@@ -201,7 +177,7 @@ class _Run:
 
     # --- helpers ------------------------------------------------------------------------------
 
-    def add(self, severity: str, kind: str, items: Sequence[Item], message: str,
+    def add(self, severity: Severity, kind: FindingKind, items: Sequence[Item], message: str,
             suggestions: Sequence[CodeRow] = (), suggestion_keys: Sequence[str] = (),
             positions: Sequence[int] | None = None) -> None:
         self.findings.append(Finding(
@@ -215,10 +191,21 @@ class _Run:
             return f"{fiscal_year(self.release)}, the newest code set"
         return f"{fiscal_year(self.release)}, the code set in force on {self.dos.isoformat()}"
 
-    async def _by_key(self, keys: Sequence[str]) -> dict[str, CodeRow]:
-        wanted = list(dict.fromkeys(keys))
-        rows = await self.loaders.code_by_key.load_many([(self.release.id, k) for k in wanted])
-        return {k: r for k, r in zip(wanted, rows, strict=True) if r is not None}
+    def _by_key(self, keys: Sequence[str]) -> dict[str, CodeRow]:
+        """These codes of the release, reading only keys not asked before (None: no code)."""
+        unread = [k for k in dict.fromkeys(keys) if k not in self.keys]
+        if unread:
+            self.keys.update(dict.fromkeys(unread))
+            for r in codes_by_key(self.conn(), (self.release.id,), unread):
+                self.keys[r.key] = self.rows[r.id] = r
+        return {k: row for k in keys if (row := self.keys[k]) is not None}
+
+    def _by_id(self, ids: Sequence[int]) -> dict[int, CodeRow]:
+        """These codes, reading only those not read before."""
+        unread = [i for i in ids if i not in self.rows]
+        if unread:
+            self.rows.update(codes_by_id(self.conn(), unread))
+        return {i: self.rows[i] for i in ids if i in self.rows}
 
     def _elsewhere(self, keys: Sequence[str]) -> dict[str, list[tuple[ReleaseRow, CodeRow]]]:
         """The codes in the other loaded releases, nearest release in time first."""
@@ -226,62 +213,21 @@ class _Run:
         if not keys or not self.others:
             return found
         by_id = {r.id: r for r in self.others}
-        stmt = select(*CODE_COLUMNS, Code.key).where(
-            Code.release_id.in_(list(by_id)), Code.key.in_(sorted(set(keys))))
-        for r in self.conn().execute(stmt):
-            row = code_row(r)
-            found[r[10]].append((by_id[row.release_id], row))
+        for row in codes_by_key(self.conn(), by_id, sorted(set(keys))):
+            found[row.key].append((by_id[row.release_id], row))
         start = self.release.effective_from
         for hits in found.values():
             hits.sort(key=lambda h: abs((h[0].effective_from - start).days))
         return found
 
-    def _notes(self, content_ids: set[int]) -> dict[int, list[N.NoteRow]]:
-        """The checked notes of these contents, in tabular order, with the keys they name.
-
-        Two statements rather than one join: for a few hundred notes PostgreSQL's planner
-        prefers hashing all of ``related_target`` to using its primary key.
-        """
-        out: dict[int, list[N.NoteRow]] = defaultdict(list)
-        if not content_ids:
-            return out
-        stmt = (
-            select(RelatedCode.id, RelatedCode.content_id, RelatedCode.kind, RelatedCode.note,
-                   RelatedCode.target_code)
-            .where(RelatedCode.content_id.in_(sorted(content_ids)),
-                   RelatedCode.kind.in_(N.KINDS))
-            .order_by(RelatedCode.content_id, RelatedCode.seq)
-        )
-        by_id: dict[int, N.NoteRow] = {}
-        for rid, content_id, kind, note, target_code in self.conn().execute(stmt):
-            row = by_id[rid] = N.NoteRow(rid, kind, note, target_code)
-            out[content_id].append(row)
-        if by_id:
-            targets = (
-                select(RelatedTarget.related_id, RelatedTarget.target_key)
-                .where(RelatedTarget.related_id.in_(sorted(by_id)))
-                .order_by(RelatedTarget.related_id, RelatedTarget.seq)
-            )
-            for rid, key in self.conn().execute(targets):
-                by_id[rid].targets.append(key)
-        return out
-
-    def _descendants(self, roots: set[int]) -> dict[int, list[CodeRow]]:
-        out: dict[int, list[CodeRow]] = defaultdict(list)
-        if not roots:
-            return out
-        for r in self.conn().execute(_DESCENDANTS, {"roots": sorted(roots)}):
-            out[r[0]].append(code_row(r[1:]))
-        return out
-
     # --- the run ------------------------------------------------------------------------------
 
-    async def run(self, codes: Sequence[str]) -> Validation:
+    def run(self, codes: Sequence[str]) -> Validation:
         items: dict[str, Item] = {}
         for pos, raw in enumerate(codes):
             # Input that cannot be a code keeps its own (squeezed, upper-case) text as its key:
             # it is reported as unknown, and never looked up (KEY_SHAPE below).
-            key = normalise(raw)
+            key = self.normalise(raw)
             if key is None:
                 key = lookup_key("".join(raw.split()))
             if key in items:
@@ -293,7 +239,7 @@ class _Run:
         bases = {k: k.rstrip("X") for k in lookups if len(k) > 3 and k.endswith("X")}
 
         # 1. the codes, and the codes typed with placeholders but no 7th character
-        found = await self._by_key([*lookups, *(b for b in bases.values() if len(b) >= 3)])
+        found = self._by_key([*lookups, *(b for b in bases.values() if len(b) >= 3)])
         for item in items.values():
             item.row = found.get(item.key)
         billable = [i for i in items.values() if i.row is not None and i.row.billable]
@@ -308,9 +254,7 @@ class _Run:
 
         # 3. ancestors, children, and where codes of another release now live
         lineage = [i.code for i in billable + headers] + list(placeholder_bases.values())
-        ancestors = await self.loaders.code_by_id.load_many(
-            sorted({a for r in lineage for a in r.ancestor_ids}))
-        by_id = {r.id: r for r in ancestors if r is not None}
+        by_id = self._by_id(sorted({a for r in lineage for a in r.ancestor_ids}))
 
         def owners(row: CodeRow) -> list[CodeRow]:
             return [row, *(by_id[a] for a in row.ancestor_ids if a in by_id)]
@@ -320,10 +264,12 @@ class _Run:
             i.cover = frozenset(_key(o) for o in i.owners)
         parents = {i.code.id: i.code for i in headers}
         parents.update({b.id: b for b in placeholder_bases.values() if not b.billable})
-        child_lists = await self.loaders.children_by_id.load_many(list(parents))
-        children = dict(zip(parents, child_lists, strict=True))
+        children: dict[int, list[CodeRow]] = {p: [] for p in parents}
+        if parents:
+            for kid in children_of(self.conn(), list(parents)):
+                children[kid.parent_id].append(kid)  # type: ignore[index]
         prefixes = {i.key: _replacement_prefixes(i.key) for i in moved}
-        survivors = await self._by_key([p for ps in prefixes.values() for p in ps])
+        survivors = self._by_key([p for ps in prefixes.values() for p in ps])
 
         def seventh_parent(row: CodeRow) -> bool:
             kids = children.get(row.id) or []
@@ -339,13 +285,12 @@ class _Run:
         unknown = [i for i in missing if i.key not in elsewhere and i.key not in completed]
 
         # 4. notes of the billable codes and their ancestors; 7th-character instructions
-        notes = self._notes({o.content_id for i in billable for o in i.owners})
+        notes = notes_of(self.conn(), {o.content_id for i in billable for o in i.owners},
+                         N.KINDS)
         seventh_owners = [o for i in need_seventh for o in i.owners]
         seventh_owners += [o for i in placeholder_items for o in owners(placeholder_bases[i.key])]
-        guideline_lists = await self.loaders.guidelines_by_content.load_many(
-            [o.content_id for o in seventh_owners])
-        guidelines = dict(zip((o.content_id for o in seventh_owners), guideline_lists,
-                              strict=True))
+        seventh_contents = list(dict.fromkeys(o.content_id for o in seventh_owners))
+        guidelines = guidelines_of(self.conn(), seventh_contents) if seventh_contents else {}
 
         # 5. billable codes under headers, and under the surviving ancestors of moved codes
         replaced: dict[str, CodeRow] = {}
@@ -353,9 +298,10 @@ class _Run:
             ancestor = next((survivors[p] for p in prefixes[i.key] if p in survivors), None)
             if ancestor is not None:
                 replaced[i.key] = ancestor
-        roots = {i.code.id for i in not_billable if i.code.level in ("CATEGORY", "SUBCATEGORY")}
+        roots = {i.code.id for i in not_billable
+                 if i.code.level in (CodeLevel.CATEGORY, CodeLevel.SUBCATEGORY)}
         roots |= {a.id for a in replaced.values() if not a.billable}
-        descendants = self._descendants(roots)
+        descendants = billable_descendants(self.conn(), roots)
 
         # 6. the nearest codes to unknown ones
         words = {i.key: fuzzy_key(i.key) for i in unknown}
@@ -384,7 +330,7 @@ class _Run:
         # 7. the codes notes name, as codes of the release
         keys = [k for f in self.findings for k in f.suggestion_keys]
         if keys:
-            named = await self._by_key(keys)
+            named = self._by_key(keys)
             for f in self.findings:
                 f.suggestions += [named[k] for k in f.suggestion_keys if k in named]
                 del f.suggestions[MAX_NOTE_SUGGESTIONS:]
@@ -440,7 +386,7 @@ class _Run:
         row = item.row
         assert row is not None
         level = LEVEL_NAMES.get(row.level, "a heading")
-        if row.level in ("CHAPTER", "BLOCK"):
+        if row.level in HEADER_LEVELS:
             message = (f"{row.code} ({row.display}) is {level}, a range of categories, not a "
                        "code: report the billable code the record supports.")
         else:
@@ -465,7 +411,7 @@ class _Run:
         instruction = None
         for o in owners:
             texts = [g.text for g in guidelines.get(o.content_id, [])
-                     if g.kind == "SEVENTH_CHARACTER"]
+                     if g.kind == GuidelineKind.SEVENTH_CHARACTER]
             if texts:
                 instruction = next((t for t in texts if not SEVENTH_DEFINITION.match(t)), None)
                 break
@@ -481,7 +427,7 @@ class _Run:
 
     # --- instructional notes ------------------------------------------------------------------
 
-    def _note_checks(self, billable: list[Item], notes: dict[int, list[N.NoteRow]]) -> None:
+    def _note_checks(self, billable: list[Item], notes: dict[int, list[NoteRow]]) -> None:
         index: dict[str, list[Item]] = defaultdict(list)
         for i in billable:
             for k in i.cover:
@@ -564,7 +510,7 @@ class _Run:
 
     def _use_additional(self, item: Item, owner: CodeRow, inst: N.Instruction,
                         index: dict[str, list[Item]]) -> None:
-        if owner.level in ("CHAPTER", "BLOCK"):
+        if owner.level in HEADER_LEVELS:
             return  # a range's general instruction ("to identify: tobacco use …"), when present
         if inst.conditional or self._named(item, inst, index):
             return
@@ -575,9 +521,9 @@ class _Run:
                  suggestion_keys=inst.targets)
 
 
-async def validate(conn: Callable[[], Connection], loaders: CodeLoaders, release: ReleaseRow,
-                   others: Sequence[ReleaseRow], codes: Sequence[str],
-                   date_of_service: datetime.date | None = None) -> Validation:
+def validate(conn: Callable[[], Connection], release: ReleaseRow, others: Sequence[ReleaseRow],
+             codes: Sequence[str], date_of_service: datetime.date | None,
+             normalise: Callable[[str], str | None]) -> Validation:
     """Validate a claim's codes against ``release`` (the one in force on the date of service);
     ``others`` are the system's other loaded releases, for NOT_VALID_ON_DATE."""
-    return await _Run(conn, loaders, release, others, date_of_service).run(codes)
+    return _Run(conn, release, others, date_of_service, normalise).run(codes)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
 
-from service.settings import Settings
+from domain.settings import Settings
 
 
 def driver_url(url: str) -> str:

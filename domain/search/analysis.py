@@ -28,7 +28,7 @@ import re
 import unicodedata
 from collections.abc import Iterable, Mapping
 
-from schema.search.stemmer import stem
+from domain.search.stemmer import stem
 
 STOPWORDS = frozenset({
     "a", "an", "and", "are", "as", "at", "be", "by", "due", "for", "from", "in", "into", "is",

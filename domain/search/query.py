@@ -21,10 +21,10 @@ from dataclasses import dataclass, field
 from itertools import combinations
 from os.path import commonprefix
 
-from schema.search.analysis import STOPWORDS
-from schema.search.expansions import Expansion, expansions, longest_phrase
-from schema.search.lexicon import Lexicon
-from schema.search.stemmer import stem
+from domain.search.analysis import STOPWORDS
+from domain.search.expansions import Expansion, expansions, longest_phrase
+from domain.search.lexicon import Lexicon
+from domain.search.stemmer import stem
 
 MAX_WORDS = 16
 MAX_CLAUSES = 64  # subsets of slots OR-ed in one relaxed query

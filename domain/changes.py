@@ -12,9 +12,9 @@ from dataclasses import dataclass
 
 from sqlalchemy import Connection, text
 
-from schema.codes.loaders import CODE_COLUMNS, CodeRow, code_row
+from domain.rows import CODE_COLUMN_NAMES, CodeRow, code_row
 
-_COLUMNS = ", ".join(f"a.{c.name}" for c in CODE_COLUMNS)
+_COLUMNS = ", ".join(f"a.{name}" for name in CODE_COLUMN_NAMES)
 
 _ONLY_IN_A = text(
     f"SELECT {_COLUMNS} FROM code a LEFT JOIN code b ON b.release_id = :b AND b.key = a.key "
@@ -22,7 +22,8 @@ _ONLY_IN_A = text(
     "ORDER BY a.sort_order"
 )
 _REVISED = text(
-    f"SELECT {_COLUMNS}, b.display FROM code a JOIN code b ON b.release_id = :b AND b.key = a.key "
+    f"SELECT {_COLUMNS}, b.display AS before_display FROM code a "
+    "JOIN code b ON b.release_id = :b AND b.key = a.key "
     "WHERE a.release_id = :a AND a.billable AND b.billable AND a.display <> b.display "
     "ORDER BY a.sort_order"
 )
@@ -48,7 +49,7 @@ def compute_changes(conn: Connection, *, from_release: int, to_release: int) -> 
     deleted = [code_row(r) for r in conn.execute(_ONLY_IN_A,
                                                   {"a": from_release, "b": to_release})]
     revised = [
-        Revised(code_row(r[:-1]), before=r[-1], after=r[3])
+        Revised(code_row(r), before=r.before_display, after=r.display)
         for r in conn.execute(_REVISED, {"a": to_release, "b": from_release})
     ]
     return ChangeSet(added, deleted, revised)

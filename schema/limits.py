@@ -14,7 +14,7 @@ from strawberry.extensions import (
 )
 from strawberry.extensions.query_depth_limiter import create_validator
 
-from service.settings import Settings
+from domain.settings import Settings
 
 
 class QueryDepthLimiter(AddValidationRules):

@@ -14,8 +14,10 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 
-from seed.references import Reference
-from seed.tabular import Node, lookup_key
+from domain.parsed import Node
+from domain.vocabulary import HEADER_LEVELS, CodeLevel
+from systems.icd10cm.references import Reference
+from systems.icd10cm.tabular import lookup_key
 
 _ORDINALS = {
     "fourth": 4, "4th": 4, "fifth": 5, "5th": 5, "sixth": 6, "six": 6, "6th": 6,
@@ -100,7 +102,7 @@ class Resolver:
     def __init__(self, nodes: Sequence[Node]) -> None:
         self.nodes = nodes
         self.by_key = {n.key: i for i, n in enumerate(nodes)}
-        self.chapters = {n.code: i for i, n in enumerate(nodes) if n.level == "CHAPTER"}
+        self.chapters = {n.code: i for i, n in enumerate(nodes) if n.level == CodeLevel.CHAPTER}
         self.last_desc = self._last_descendants()
 
     def _last_descendants(self) -> list[int]:
@@ -149,7 +151,7 @@ class Resolver:
         R10.4 was expanded): compare keys, each cut to the length of the end it is checked
         against."""
         return [i for i, n in enumerate(self.nodes)
-                if n.level not in ("CHAPTER", "BLOCK")
+                if n.level not in HEADER_LEVELS
                 and n.key[: len(lo)] >= lo and n.key[: len(hi)] <= hi and len(n.key) >= len(lo)]
 
     def _apply(self, span: Sequence[int], flt: KeyFilter | None) -> list[int] | None:

@@ -17,13 +17,14 @@ from dataclasses import dataclass
 
 from sqlalchemy import Connection, or_, select
 
-from service.models import Code
+from domain.models import Code
+from domain.vocabulary import CodeLevel
 
 ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 NOT_ALNUM = re.compile(r"[^0-9A-Z]")
 MAX_KEY = 8  # ICD-10-CM codes have at most 7 characters
 WINDOW = 30  # neighbours on each side, in key order
-CODE_LEVELS = ("CATEGORY", "SUBCATEGORY", "CODE")
+CODE_LEVELS = (CodeLevel.CATEGORY, CodeLevel.SUBCATEGORY, CodeLevel.CODE)
 
 
 @dataclass(frozen=True, slots=True)

@@ -20,26 +20,18 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
-EXCLUDES1 = "EXCLUDES1"
-CODE_FIRST = "CODE_FIRST"
-USE_ADDITIONAL_CODE = "USE_ADDITIONAL_CODE"
+from domain.rows import NoteRow
+from domain.vocabulary import RelationKind
+
+EXCLUDES1 = RelationKind.EXCLUDES1
+CODE_FIRST = RelationKind.CODE_FIRST
+USE_ADDITIONAL_CODE = RelationKind.USE_ADDITIONAL_CODE
 KINDS = (EXCLUDES1, CODE_FIRST, USE_ADDITIONAL_CODE)
 PREFIX = {EXCLUDES1: "Excludes1:", CODE_FIRST: "Code first", USE_ADDITIONAL_CODE: "Use additional"}
 MAX_LINES = 6
 CONDITIONAL = re.compile(r"\b(?:if|where) (?:applicable|known)\b", re.I)
-
-
-@dataclass(slots=True)
-class NoteRow:
-    """One stored code reference of a note, with the keys it resolves to."""
-
-    id: int
-    kind: str
-    note: str
-    target_code: str | None
-    targets: list[str] = field(default_factory=list)
 
 
 @dataclass(slots=True)

@@ -1,0 +1,41 @@
+"""The words every layer shares: levels, description, relation and guideline kinds.
+
+Plain ``StrEnum``s, so a member is the string stored in the database and compares equal to it;
+``schema/enums.py`` wraps them as the GraphQL enums with their descriptions.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class CodeLevel(StrEnum):
+    CHAPTER = "CHAPTER"
+    BLOCK = "BLOCK"
+    CATEGORY = "CATEGORY"
+    SUBCATEGORY = "SUBCATEGORY"
+    CODE = "CODE"
+
+
+HEADER_LEVELS = frozenset({CodeLevel.CHAPTER, CodeLevel.BLOCK})  # groups of codes, not codes
+
+
+class DescriptionKind(StrEnum):
+    OFFICIAL = "OFFICIAL"
+    SHORT = "SHORT"
+    LAY = "LAY"
+    INCLUSION_TERM = "INCLUSION_TERM"
+
+
+class RelationKind(StrEnum):
+    EXCLUDES1 = "EXCLUDES1"
+    EXCLUDES2 = "EXCLUDES2"
+    CODE_FIRST = "CODE_FIRST"
+    USE_ADDITIONAL_CODE = "USE_ADDITIONAL_CODE"
+    CODE_ALSO = "CODE_ALSO"
+
+
+class GuidelineKind(StrEnum):
+    INCLUDES = "INCLUDES"
+    NOTE = "NOTE"
+    SEVENTH_CHARACTER = "SEVENTH_CHARACTER"

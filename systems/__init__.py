@@ -1,0 +1,22 @@
+"""The code systems medcode serves, one spec each (``systems/<system>/spec.py``).
+
+Adding a system: write its spec (a ``domain.spec.CodeSystemSpec``) with its importer and
+validation rules in a folder of its own, and list it in ``SPECS`` below. The GraphQL enum, the
+``medcode seed`` commands and what ``medcode serve`` loads come from this registry.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from domain.spec import CodeSystemSpec
+from systems.icd10cm.spec import ICD10CM
+
+SPECS: dict[str, CodeSystemSpec] = {spec.id: spec for spec in (ICD10CM,)}
+
+CodeSystemId = StrEnum("CodeSystemId", {system_id: system_id for system_id in SPECS})  # type: ignore[misc]
+
+
+def spec_of(system_id: str) -> CodeSystemSpec:
+    """The spec of a system by its id (``ICD10CM``); KeyError for an unknown one."""
+    return SPECS[system_id]
