@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated, Protocol
 
 import strawberry
 from strawberry.types import Info
 
+from domain.metering.viewer import Viewer
+from domain.releases import ReleaseRow
 from domain.rows import CodeRow, DescriptionRow, GuidelineRow, RelatedRow
+from schema.codes.loaders import CodeLoaders
 from schema.codes.prefetch import Prefetch
 from schema.enums import CodeLevel, CodeSystemId, DescriptionKind, GuidelineKind, RelationKind
 from schema.errors import REGISTRATION_REQUIRED, coded_error
-
-if TYPE_CHECKING:
-    from schema.context import Context
 
 # Stored value to enum member: a dict lookup, cheaper than calling the enum (thousands a query).
 LEVELS = {m.value: m for m in CodeLevel}
@@ -27,7 +27,16 @@ REGISTER_HINT = (
 )
 
 
-def _ctx(info: Info) -> Context:
+class CodeContext(Protocol):
+    """What the code fields need of the request context (``schema.context.Context``)."""
+
+    loaders: CodeLoaders
+    viewer: Viewer
+
+    def release_by_id(self, release_id: int) -> ReleaseRow | None: ...
+
+
+def _ctx(info: Info) -> CodeContext:
     return info.context  # type: ignore[no-any-return]
 
 
