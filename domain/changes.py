@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import Connection, text
+from sqlalchemy import Connection, Date, text
 
 from domain.rows import CODE_COLUMN_NAMES, CodeRow, code_row
 
@@ -20,13 +20,13 @@ _ONLY_IN_A = text(
     f"SELECT {_COLUMNS} FROM code a LEFT JOIN code b ON b.release_id = :b AND b.key = a.key "
     "WHERE a.release_id = :a AND a.billable AND (b.id IS NULL OR NOT b.billable) "
     "ORDER BY a.sort_order"
-)
+).columns(valid_from=Date, valid_to=Date)
 _REVISED = text(
     f"SELECT {_COLUMNS}, b.display AS before_display FROM code a "
     "JOIN code b ON b.release_id = :b AND b.key = a.key "
     "WHERE a.release_id = :a AND a.billable AND b.billable AND a.display <> b.display "
     "ORDER BY a.sort_order"
-)
+).columns(valid_from=Date, valid_to=Date)
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,24 +1,14 @@
 """Engine and session creation for SQLite (default) and PostgreSQL.
 
-Users give plain URLs (``sqlite:///PATH``, ``postgresql://USER@HOST:PORT/DB``); the service picks
-its own driver (psycopg 3 for PostgreSQL).
+Users give plain URLs (``sqlite:///PATH``, ``postgresql://USER@HOST:PORT/DB``); the settings pick
+our driver (``Settings.sqlalchemy_url``: psycopg 3 for PostgreSQL).
 """
 
 from __future__ import annotations
 
 from sqlalchemy import Connection, Engine, create_engine, event
-from sqlalchemy.engine import make_url
 
 from domain.settings import Settings
-
-
-def driver_url(url: str) -> str:
-    """Map the user's plain URL to one with our driver."""
-    parsed = make_url(url)
-    if parsed.drivername in ("postgresql", "postgres"):
-        parsed = parsed.set(drivername="postgresql+psycopg")
-    return parsed.render_as_string(hide_password=False)
-
 
 
 def _sqlite_pragmas(dbapi_conn, _record) -> None:  # type: ignore[no-untyped-def]
@@ -49,7 +39,7 @@ def read_snapshot(conn: Connection) -> Connection:
 
 
 def make_engine(settings: Settings) -> Engine:
-    url = driver_url(settings.database_url)
+    url = settings.sqlalchemy_url
     if url.startswith("sqlite"):
         engine = create_engine(url, connect_args={"check_same_thread": False})
         event.listen(engine, "connect", _sqlite_pragmas)

@@ -1,49 +1,61 @@
 """One thread-safe LRU, bounded in entries and in total size, for every in-memory cache here:
-query results (``service.caching``), persisted query texts (``service.persisted``) and prepared
-answers (``service.fastpath``)."""
+query results (``service.caching``), persisted query texts (``service.persisted``), prepared
+answers (``service.fastpath``), parsed search documents (``domain.search.ranking``), each
+release's search dictionary (``domain.search.lexicon``) and credentials checked lately
+(``domain.metering.authenticator``).
+
+Built on ``cachetools.LRUCache``, which bounds the total size (each entry's size is the one given
+to ``put``); the entry bound and the lock are ours.
+"""
 
 from __future__ import annotations
 
+import sys
 import threading
-from collections import OrderedDict
 from typing import Generic, TypeVar
+
+from cachetools import LRUCache
 
 K = TypeVar("K")
 V = TypeVar("V")
 
 
+def _size_of(item: tuple[object, int]) -> int:
+    return item[1]
+
+
 class BoundedLRU(Generic[K, V]):
     """Least recently used entries go first once there are more than ``max_entries`` or their
     sizes (as given to ``put``) add up to more than ``max_size``. An entry larger than
-    ``max_size`` on its own is not kept."""
+    ``max_size`` on its own is not kept; with ``max_entries <= 0`` nothing is. Without a
+    ``max_size`` (or a size to ``put``), only the number of entries is bounded."""
 
-    def __init__(self, max_entries: int, max_size: int) -> None:
-        self._items: OrderedDict[K, tuple[V, int]] = OrderedDict()
+    def __init__(self, max_entries: int, max_size: int = sys.maxsize) -> None:
+        self._items: LRUCache[K, tuple[V, int]] = LRUCache(max(max_size, 0),
+                                                           getsizeof=_size_of)
         self._lock = threading.Lock()
         self.max_entries = max_entries
         self.max_size = max_size
-        self.size = 0
+
+    @property
+    def size(self) -> int:
+        """The sizes of the entries kept, added up."""
+        return int(self._items.currsize)
 
     def get(self, key: K) -> V | None:
         with self._lock:
             item = self._items.get(key)
-            if item is None:
-                return None
-            self._items.move_to_end(key)
-            return item[0]
+        return None if item is None else item[0]
 
-    def put(self, key: K, value: V, size: int) -> None:
+    def put(self, key: K, value: V, size: int = 0) -> None:
         if self.max_entries <= 0 or size > self.max_size:
             return
         with self._lock:
-            old = self._items.pop(key, None)
-            if old is not None:
-                self.size -= old[1]
-            self._items[key] = (value, size)
-            self.size += size
-            while len(self._items) > self.max_entries or self.size > self.max_size:
-                _, (_, dropped) = self._items.popitem(last=False)
-                self.size -= dropped
+            # Dropped first, so that a replaced entry's old size never pushes another one out.
+            self._items.pop(key, None)
+            self._items[key] = (value, size)  # evicts down to max_size
+            while len(self._items) > self.max_entries:
+                self._items.popitem()
 
     def __len__(self) -> int:
         return len(self._items)

@@ -24,7 +24,6 @@ class CodeSystem(SQLModel, table=True):
 
     __tablename__ = "code_system"
     id: str = Field(primary_key=True, max_length=16)
-    name: str = Field(max_length=200)
 
 
 class Release(SQLModel, table=True):
@@ -49,6 +48,8 @@ class CodeContent(SQLModel, table=True):
     __tablename__ = "code_content"
     id: int | None = Field(default=None, primary_key=True)
     digest: str = Field(max_length=64, unique=True)
+    # What only the code's system says of it (HCPCS pricing, coverage...), as a JSON object.
+    details: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
 
 
 class Code(SQLModel, table=True):
@@ -70,6 +71,10 @@ class Code(SQLModel, table=True):
     ancestor_ids: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
     sort_order: int
     content_id: int = Field(foreign_key="code_content.id", index=True)
+    # The code's own dates inside its release (HCPCS add and termination dates); null: the
+    # release's dates apply.
+    valid_from: date | None = None
+    valid_to: date | None = None
 
 
 class Description(SQLModel, table=True):

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 
 @dataclass(slots=True)
@@ -28,10 +29,18 @@ class Node:
     parent: int | None  # index into the node list
     billable: bool = False
     inclusion_terms: list[str] = field(default_factory=list)
+    # Descriptions besides the official one and the inclusion terms: (kind, text), e.g. SHORT.
+    descriptions: list[tuple[str, str]] = field(default_factory=list)
     relations: list[tuple[str, str]] = field(default_factory=list)  # (kind, note text)
     guidelines: list[tuple[str, str]] = field(default_factory=list)  # (kind, text)
     children: list[int] = field(default_factory=list)
     references: list[Reference] = field(default_factory=list)  # resolved, by the importer
+    # What only this system says of a code (HCPCS pricing, coverage...), stored as JSON.
+    details: dict[str, Any] | None = None
+    # The code's own dates within the release (an HCPCS code added or terminated mid-way):
+    # a lookup for a date outside them answers null. None: the release's dates apply.
+    valid_from: date | None = None
+    valid_to: date | None = None
 
 
 @dataclass(slots=True)

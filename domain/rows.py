@@ -8,16 +8,28 @@ statement (``one_of`` keeps the statement's text independent of the batch size o
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, Row, any_, bindparam, literal, select, text
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    Date,
+    Row,
+    any_,
+    bindparam,
+    literal,
+    select,
+    text,
+)
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import InstrumentedAttribute
 
-from domain.models import Code, Description, Guideline, RelatedCode, RelatedTarget
+from domain.models import Code, CodeContent, Description, Guideline, RelatedCode, RelatedTarget
 
 
 def one_of(conn: Connection, column: InstrumentedAttribute[Any],
@@ -43,6 +55,13 @@ class CodeRow:
     ancestor_ids: tuple[int, ...]  # nearest first
     sort_order: int
     content_id: int
+    valid_from: date | None = None  # the code's own dates inside its release (HCPCS)
+    valid_to: date | None = None
+
+    def in_force_on(self, day: date) -> bool:
+        """False when the code's own dates put ``day`` outside them."""
+        return ((self.valid_from is None or self.valid_from <= day)
+                and (self.valid_to is None or day <= self.valid_to))
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,7 +100,8 @@ class NoteRow:
 
 CODE_COLUMNS = (
     Code.id, Code.release_id, Code.code, Code.key, Code.display, Code.level, Code.billable,
-    Code.parent_id, Code.ancestor_ids, Code.sort_order, Code.content_id,
+    Code.parent_id, Code.ancestor_ids, Code.sort_order, Code.content_id, Code.valid_from,
+    Code.valid_to,
 )
 CODE_COLUMN_NAMES = tuple(c.name for c in CODE_COLUMNS)
 
@@ -91,7 +111,7 @@ def code_row(r: Row[Any]) -> CodeRow:
     anc = r.ancestor_ids
     return CodeRow(r.id, r.release_id, r.code, r.key, r.display, r.level, bool(r.billable),
                    r.parent_id, tuple(int(x) for x in anc.split(",")) if anc else (),
-                   r.sort_order, r.content_id)
+                   r.sort_order, r.content_id, r.valid_from, r.valid_to)
 
 
 # --- code -----------------------------------------------------------------------------------
@@ -130,7 +150,7 @@ _BILLABLE_DESCENDANTS = text(
     + ", ".join(f"c.{name}" for name in CODE_COLUMN_NAMES)
     + " FROM code c JOIN tree ON c.parent_id = tree.id"
     f") SELECT root_id, {_COLS} FROM tree WHERE billable ORDER BY root_id, sort_order"
-).bindparams(bindparam("roots", expanding=True))
+).bindparams(bindparam("roots", expanding=True)).columns(valid_from=Date, valid_to=Date)
 
 
 def billable_descendants(conn: Connection, roots: Collection[int]) -> dict[int, list[CodeRow]]:
@@ -221,6 +241,13 @@ def targets_by_content(conn: Connection, release_id: int, content_ids: Sequence[
             row = seen[r.id] = code_row(r)
         out.append((r.related_id, row))
     return out
+
+
+def details_of(conn: Connection, content_ids: Sequence[int]) -> dict[int, dict[str, Any]]:
+    """What only the codes' system says of them (``code_content.details``), by content."""
+    stmt = (select(CodeContent.id, CodeContent.details)
+            .where(one_of(conn, CodeContent.id, content_ids), CodeContent.details.is_not(None)))
+    return {r.id: json.loads(r.details) for r in conn.execute(stmt)}
 
 
 def notes_of(conn: Connection, content_ids: Collection[int], kinds: Sequence[str]

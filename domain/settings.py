@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
+from typing import Literal
 
-from pydantic import Field
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import Field, ValidationError, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict, SettingsError
+from sqlalchemy.engine import make_url
+
+ENV_PREFIX = "MEDCODE_"
+PLANS = ("guest", "free", "pro", "partner")  # every plan the service knows
 
 
 class Settings(BaseSettings):
-    model_config = SettingsConfigDict(env_prefix="MEDCODE_", extra="ignore")
+    model_config = SettingsConfigDict(env_prefix=ENV_PREFIX, extra="ignore")
 
     database_url: str = "sqlite:///./medcode.db"
     redis_url: str | None = None
@@ -55,14 +61,52 @@ class Settings(BaseSettings):
     persisted_query_max_chars: int = 100_000
 
     # Logs: "text" or "json" (one object per line, with the request id).
-    log_format: str = "text"
+    log_format: Literal["text", "json"] = "text"
     log_level: str = "INFO"
     # A line per request (logger medcode.access, at INFO).
     access_log: bool = True
     # Browser origins allowed to call the API (CORS); none by default.
     cors_origins: list[str] = Field(default_factory=list)
 
+    @field_validator("plan_limits")
+    @classmethod
+    def _every_plan_limited(cls, limits: dict[str, int | None]) -> dict[str, int | None]:
+        missing = [p for p in PLANS if p not in limits]
+        if missing:
+            raise ValueError(f"no limit for the plan(s) {', '.join(missing)}: give every plan "
+                             f"({', '.join(PLANS)}) a daily limit, or null for unlimited")
+        return limits
+
+    @property
+    def sqlalchemy_url(self) -> str:
+        """``database_url`` with our driver: users give plain URLs (``sqlite:///PATH``,
+        ``postgresql://USER@HOST:PORT/DB``), and the service picks psycopg 3 for PostgreSQL."""
+        parsed = make_url(self.database_url)
+        if parsed.drivername in ("postgresql", "postgres"):
+            parsed = parsed.set(drivername="postgresql+psycopg")
+        return parsed.render_as_string(hide_password=False)
+
 
 @lru_cache
 def get_settings() -> Settings:
     return Settings()
+
+
+_FIELD = re.compile(r'field "(\w+)"')
+
+
+def settings_problem(exc: ValidationError | SettingsError) -> str:
+    """What is wrong with the ``MEDCODE_*`` environment, on one line (for the CLI)."""
+    if isinstance(exc, SettingsError):  # a value that is not even JSON
+        found = _FIELD.search(str(exc))
+        name = ENV_PREFIX + found.group(1).upper() if found else "a MEDCODE_ variable"
+        return f"{name} is not valid JSON ({exc.__cause__ or exc})"
+    problems = []
+    for error in exc.errors():
+        field, *inner = error["loc"]
+        ctx = error.get("ctx") or {}
+        message = str(ctx["error"]) if error["type"] == "value_error" and "error" in ctx \
+            else str(error["msg"])
+        where = "".join(f"[{part!r}]" for part in inner)
+        problems.append(f"{ENV_PREFIX}{str(field).upper()}{where}={error['input']!r}: {message}")
+    return "; ".join(problems)

@@ -15,9 +15,13 @@ class CodeLevel(StrEnum):
     CATEGORY = "CATEGORY"
     SUBCATEGORY = "SUBCATEGORY"
     CODE = "CODE"
+    SECTION = "SECTION"
+    TABLE = "TABLE"
+    MODIFIER = "MODIFIER"
 
 
-HEADER_LEVELS = frozenset({CodeLevel.CHAPTER, CodeLevel.BLOCK})  # groups of codes, not codes
+# Groups of codes, not codes: what a note written there says applies to a range.
+HEADER_LEVELS = frozenset({CodeLevel.CHAPTER, CodeLevel.BLOCK, CodeLevel.SECTION})
 
 
 class DescriptionKind(StrEnum):
@@ -33,6 +37,7 @@ class RelationKind(StrEnum):
     CODE_FIRST = "CODE_FIRST"
     USE_ADDITIONAL_CODE = "USE_ADDITIONAL_CODE"
     CODE_ALSO = "CODE_ALSO"
+    CROSS_REFERENCE = "CROSS_REFERENCE"
 
 
 class GuidelineKind(StrEnum):

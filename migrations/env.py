@@ -6,7 +6,6 @@ from alembic import context
 from sqlmodel import SQLModel
 
 import domain.models  # noqa: F401  (registers the tables)
-from domain.db import driver_url
 from domain.settings import get_settings
 
 config = context.config
@@ -23,7 +22,7 @@ def include_object(obj, name, type_, reflected, compare_to):  # type: ignore[no-
 
 
 def _url() -> str:
-    return config.attributes.get("url") or driver_url(get_settings().database_url)
+    return config.attributes.get("url") or get_settings().sqlalchemy_url
 
 
 def run_migrations_offline() -> None:

@@ -55,6 +55,15 @@ CodeLevel = described(
             "below it (`E11.6`): a header, not billable."
         ),
         "CODE": "A leaf of the tabular (`E11.9`, `S52.001A`): billable on a claim.",
+        "SECTION": (
+            "A section of a procedure code system: an HCPCS Level II letter (`J`: drugs "
+            "administered other than oral method, chemotherapy drugs), or the modifiers."
+        ),
+        "TABLE": "An ICD-10-PCS table: the first three characters of its codes (`0DT`).",
+        "MODIFIER": (
+            "A modifier (`XE`, `LT`, `59`): added to a procedure code on a claim line, never "
+            "reported alone, so not billable."
+        ),
     },
 )
 
@@ -79,6 +88,10 @@ RelationKind = described(
         "CODE_FIRST": "Sequence the underlying condition before this code.",
         "USE_ADDITIONAL_CODE": "Add a code to describe the condition fully.",
         "CODE_ALSO": "Another code may be needed; sequencing is discretionary.",
+        "CROSS_REFERENCE": (
+            "HCPCS cross-reference (XREF): the code CMS says to use instead, as for a "
+            "terminated code."
+        ),
     },
 )
 

@@ -95,9 +95,13 @@ def _next_id(conn: Connection, column: Any) -> int:
 
 def content_digest(node: Node) -> str:
     """SHA-256 of everything a code says; equal digests mean the content can be shared."""
-    payload = [node.key, node.display, node.inclusion_terms, node.guidelines,
-               [(r.kind, r.note, r.target_code, r.target_keys) for r in node.references]]
-    return hashlib.sha256(json.dumps(payload, ensure_ascii=False).encode()).hexdigest()
+    payload: list[Any] = [
+        node.key, node.display, node.inclusion_terms, node.guidelines,
+        [(r.kind, r.note, r.target_code, r.target_keys) for r in node.references]]
+    if node.descriptions or node.details is not None:  # (ICD-10-CM digests stay as they were)
+        payload += [node.descriptions, node.details]
+    return hashlib.sha256(
+        json.dumps(payload, ensure_ascii=False, sort_keys=True, default=str).encode()).hexdigest()
 
 
 def _known_contents(conn: Connection, digests: Sequence[str]) -> dict[str, int]:
@@ -122,12 +126,14 @@ def _content_rows(
     rid = _next_id(conn, RelatedCode.id)
     for i in new:
         n, cid = nodes[i], content_ids[i]
-        rows[CodeContent].append({"id": cid, "digest": digests[i]})
-        rows[Description].append({"content_id": cid, "kind": DescriptionKind.OFFICIAL,
-                                  "text": n.display, "seq": 0})
+        details = None if n.details is None else json.dumps(n.details, sort_keys=True,
+                                                             default=str)
+        rows[CodeContent].append({"id": cid, "digest": digests[i], "details": details})
+        described = [(DescriptionKind.OFFICIAL, n.display), *n.descriptions,
+                     *((DescriptionKind.INCLUSION_TERM, term) for term in n.inclusion_terms)]
         rows[Description].extend(
-            {"content_id": cid, "kind": DescriptionKind.INCLUSION_TERM, "text": term, "seq": s}
-            for s, term in enumerate(n.inclusion_terms, start=1)
+            {"content_id": cid, "kind": kind, "text": body, "seq": s}
+            for s, (kind, body) in enumerate(described)
         )
         rows[Guideline].extend(
             {"content_id": cid, "kind": kind, "text": body, "seq": s}
@@ -147,7 +153,6 @@ def write_release(
     engine: Engine,
     *,
     system_id: str,
-    system_name: str,
     release: ParsedRelease,
     force: bool = False,
     progress: Progress | None = None,
@@ -167,7 +172,7 @@ def write_release(
             row = conn.execute(select(Release).where(Release.id == existing)).one()
             return LoadResult(existing, release.version, False, row.code_count, row.billable_count)
         if conn.execute(select(CodeSystem.id).where(CodeSystem.id == system_id)).first() is None:
-            conn.execute(insert(CodeSystem).values(id=system_id, name=system_name))
+            conn.execute(insert(CodeSystem).values(id=system_id))
         if existing is not None:
             tick("Removing the previous copy", 0)
             delete_release(conn, existing)
@@ -244,6 +249,7 @@ def _code_rows(nodes: Sequence[Node], ids: list[int], release_id: int,
             "display": n.display, "level": n.level, "billable": n.billable,
             "parent_id": None if n.parent is None else ids[n.parent],
             "ancestor_ids": ",".join(ancestors), "sort_order": i, "content_id": content_ids[i],
+            "valid_from": n.valid_from, "valid_to": n.valid_to,
         })
     return rows
 
@@ -271,5 +277,5 @@ def load_release(
     if parsed is None:
         source = Source(path, str(path)) if path else spec.bundled_sources()[-1]
         parsed = spec.read(source)
-    return write_release(engine, system_id=spec.id, system_name=spec.name, release=parsed,
-                         force=force, progress=progress)
+    return write_release(engine, system_id=spec.id, release=parsed, force=force,
+                         progress=progress)

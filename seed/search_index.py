@@ -136,7 +136,8 @@ def build_documents(nodes: Sequence[Node]) -> list[list[Entry]]:
     own: list[tuple[Tokens, list[Tokens], list[Tokens]]] = [
         ([], [], []) if seventh[i] else (
             entry_tokens(n.display),
-            [entry_tokens(t) for t in n.inclusion_terms],
+            # inclusion terms, and other descriptions (HCPCS short descriptions) like them
+            [entry_tokens(t) for t in (*n.inclusion_terms, *(b for _k, b in n.descriptions))],
             [entry_tokens(b) for k, b in n.guidelines if k == GuidelineKind.INCLUDES],
         )
         for i, n in enumerate(nodes)
@@ -280,17 +281,21 @@ def nodes_from_database(conn: Connection, release_id: int) -> tuple[list[int], l
     for i, n in enumerate(nodes):
         if n.parent is not None:
             nodes[n.parent].children.append(i)
-    for table, kind in (("description", DescriptionKind.INCLUSION_TERM),
-                        ("guideline", GuidelineKind.INCLUDES)):
+    for table, where in (("description", "t.kind <> :official"), ("guideline", "t.kind = :inc")):
         found = conn.execute(text(
-            f"SELECT c.id, t.text FROM {table} t JOIN code c ON c.content_id = t.content_id "
-            "WHERE c.release_id = :r AND t.kind = :k ORDER BY c.id, t.seq"),
-            {"r": release_id, "k": kind})
-        for cid, body in found:
-            if kind == GuidelineKind.INCLUDES:
-                nodes[index[cid]].guidelines.append((kind, body))
+            f"SELECT c.id, t.kind, t.text FROM {table} t JOIN code c "
+            f"ON c.content_id = t.content_id WHERE c.release_id = :r AND {where} "
+            "ORDER BY c.id, t.seq"),
+            {"r": release_id, "official": DescriptionKind.OFFICIAL,
+             "inc": GuidelineKind.INCLUDES})
+        for cid, kind, body in found:
+            node = nodes[index[cid]]
+            if table == "guideline":
+                node.guidelines.append((kind, body))
+            elif kind == DescriptionKind.INCLUSION_TERM:
+                node.inclusion_terms.append(body)
             else:
-                nodes[index[cid]].inclusion_terms.append(body)
+                node.descriptions.append((kind, body))
     return [r.id for r in rows], nodes
 
 

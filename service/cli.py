@@ -13,10 +13,12 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import NoReturn
 
+from pydantic import ValidationError
+from pydantic_settings import SettingsError
 from sqlalchemy import Engine, select
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
-from domain.settings import Settings, get_settings
+from domain.settings import Settings, get_settings, settings_problem
 from domain.spec import CodeSystemSpec, ImportFileError, Source
 from systems import SPECS, spec_of
 
@@ -28,6 +30,13 @@ class UserError(Exception):
 def fail(message: str, status: int = 1) -> NoReturn:
     print(f"medcode: {message}", file=sys.stderr)
     raise SystemExit(status)
+
+
+def _settings() -> Settings:
+    try:
+        return get_settings()
+    except (ValidationError, SettingsError) as exc:  # a bad MEDCODE_* variable
+        raise UserError(settings_problem(exc)) from None
 
 
 def _engine(settings: Settings) -> Engine:
@@ -74,8 +83,8 @@ def seed_system(engine: Engine, spec: CodeSystemSpec, path: Path | None, force: 
             raise UserError(f"{source.path}: {exc}; nothing was loaded") from None
         label = f"{spec.short_name} {release.version}"
         with progress_bar(f"Loading {label}", planned_units(release)) as bar:
-            result = write_release(engine, system_id=spec.id, system_name=spec.name,
-                                   release=release, force=force, progress=bar.advance)
+            result = write_release(engine, system_id=spec.id, release=release, force=force,
+                                   progress=bar.advance)
             bar.finish()
         if not result.loaded:
             print(f"{label} is already loaded ({result.billable_count:,} billable codes); "
@@ -247,7 +256,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     args = build_parser().parse_args(argv)
     func: Callable[[argparse.Namespace, Settings], None] = args.func
     try:
-        func(args, get_settings())
+        func(args, _settings())
     except UserError as exc:
         fail(str(exc))
     except OperationalError as exc:

@@ -10,9 +10,10 @@ from __future__ import annotations
 from enum import StrEnum
 
 from domain.spec import CodeSystemSpec
+from systems.hcpcs.spec import HCPCS
 from systems.icd10cm.spec import ICD10CM
 
-SPECS: dict[str, CodeSystemSpec] = {spec.id: spec for spec in (ICD10CM,)}
+SPECS: dict[str, CodeSystemSpec] = {spec.id: spec for spec in (ICD10CM, HCPCS)}
 
 CodeSystemId = StrEnum("CodeSystemId", {system_id: system_id for system_id in SPECS})  # type: ignore[misc]
 

@@ -11,6 +11,7 @@ from sqlalchemy import Connection
 from sqlalchemy.exc import SQLAlchemyError
 
 from domain import generation
+from domain.lru import BoundedLRU
 from domain.metering.credentials import (
     KEY_LENGTH,
     KEY_PREFIX,
@@ -38,7 +39,8 @@ class Authenticator:
         self._last_use_written: dict[int, float] = {}
         # Presented credentials checked lately: (Authorization, X-API-Key) -> (viewer, good
         # until on the monotonic clock, key generation). Only the fast path reads it.
-        self._checked: dict[tuple[str | None, str | None], tuple[Viewer, float, int]] = {}
+        self._checked: BoundedLRU[tuple[str | None, str | None], tuple[Viewer, float, int]] = \
+            BoundedLRU(MAX_CHECKED)
 
     def checked_viewer(self, authorization: str | None, api_key: str | None) -> Viewer | None:
         """The keyed viewer these headers proved to be within ``recheck_seconds``, if its
@@ -59,12 +61,10 @@ class Authenticator:
     def _remember(self, headers: Mapping[str, str], viewer: Viewer, keys_generation: int) -> None:
         if self.recheck_seconds <= 0:
             return
-        if len(self._checked) >= MAX_CHECKED:
-            self._checked.clear()
         credentials = (headers.get("authorization"),
                        None if "authorization" in headers else headers.get("x-api-key"))
-        self._checked[credentials] = (viewer, time.monotonic() + self.recheck_seconds,
-                                      keys_generation)
+        self._checked.put(credentials, (viewer, time.monotonic() + self.recheck_seconds,
+                                        keys_generation))
 
     def viewer(self, headers: Mapping[str, str], address: str,
                conn: Callable[[], Connection]) -> Viewer:

@@ -61,7 +61,6 @@ COST_OF_MARK = {v: k for k, v in MARKS.items()}
 _TOKEN = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*|[()\[\],;:]")
 _WORD = re.compile(r"[a-z0-9]+")
 _POSSESSIVE = re.compile(r"(?<=[a-z])['\u2019]s\b")
-_DOTTED_CODE = re.compile(r"\b([a-z]\d[0-9a-z]{1,2})\.([0-9a-z]{0,4})")
 
 
 def fold(text: str) -> str:
@@ -75,11 +74,6 @@ def fold(text: str) -> str:
 
 def words(text: str) -> list[str]:
     return _WORD.findall(fold(text))
-
-
-def query_words(text: str) -> list[str]:
-    """The words of a query; a dotted code inside it is one word (``E11.9`` -> ``e119``)."""
-    return _WORD.findall(_DOTTED_CODE.sub(r"\1\2", fold(text)))
 
 
 def entry_tokens(text: str) -> list[tuple[str, float]]:

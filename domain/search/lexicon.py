@@ -20,8 +20,10 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from rapidfuzz.distance import OSA
 from sqlalchemy import Connection, text
 
+from domain.lru import BoundedLRU
 from domain.search.stemmer import stem
 
 MAX_EDITS = 2
@@ -65,24 +67,7 @@ def _key(s: str) -> int:
 
 def osa_distance(a: str, b: str, limit: int) -> int:
     """Optimal string alignment distance (a transposition is one edit), or limit + 1."""
-    if abs(len(a) - len(b)) > limit:
-        return limit + 1
-    prev2: list[int] = []
-    prev = list(range(len(b) + 1))
-    for i in range(1, len(a) + 1):
-        cur = [i] + [0] * len(b)
-        best = cur[0]
-        for j in range(1, len(b) + 1):
-            cost = 0 if a[i - 1] == b[j - 1] else 1
-            v = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost)
-            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
-                v = min(v, prev2[j - 2] + 1)
-            cur[j] = v
-            best = min(best, v)
-        if best > limit:
-            return limit + 1
-        prev2, prev = prev, cur
-    return prev[-1]
+    return OSA.distance(a, b, score_cutoff=limit)
 
 
 @dataclass(slots=True)
@@ -172,9 +157,9 @@ class Lexicon:
         return [(cand, dist) for dist, _, cand in found]
 
 
-_cache: dict[tuple[int, str], Lexicon] = {}
-_lock = threading.Lock()
 CACHED_RELEASES = 4
+_cache: BoundedLRU[tuple[int, str], Lexicon] = BoundedLRU(CACHED_RELEASES)
+_loading = threading.Lock()  # one load of a release at a time, not one per request
 
 
 def lexicon(conn: Connection, release_id: int) -> Lexicon:
@@ -190,13 +175,11 @@ def lexicon(conn: Connection, release_id: int) -> Lexicon:
     found = _cache.get(key)
     if found is not None:
         return found
-    with _lock:
+    with _loading:
         found = _cache.get(key)
         if found is None:
             found = _load(conn, release_id)
-            while len(_cache) >= CACHED_RELEASES:
-                _cache.pop(next(iter(_cache)))
-            _cache[key] = found
+            _cache.put(key, found)
     return found
 
 

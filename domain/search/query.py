@@ -55,7 +55,6 @@ class Slot:
 @dataclass(slots=True)
 class Plan:
     slots: list[Slot] = field(default_factory=list)
-    ignored: list[str] = field(default_factory=list)  # typed words nothing can match
 
     @property
     def total_weight(self) -> float:
@@ -148,9 +147,7 @@ def build_plan(text: str, lex: Lexicon) -> Plan:
         if not taken:
             word = content[i][0]
             slot = _word_slot(word, lex, last)
-            if slot is None:
-                plan.ignored.append(word)
-            else:
+            if slot is not None:  # else a word nothing can match, left out
                 slot.required = len(word) > 1 or not word.isalpha() or letters_only
                 plan.slots.append(slot)
             taken = 1

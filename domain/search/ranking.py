@@ -14,11 +14,10 @@ over includes notes, and those over entries inherited from a parent, at equal fi
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from domain.lru import BoundedLRU
 from domain.search.analysis import COST_OF_MARK
 from domain.search.lexicon import Lexicon
 from domain.search.query import Plan
@@ -43,21 +42,18 @@ class Entry:
 
 
 class DocumentCache:
-    """Parsed documents by id (a release's documents never change under an id)."""
+    """Parsed documents by id (a release's documents never change under an id), the
+    ``size`` most recently used."""
 
     def __init__(self, size: int = CACHE_SIZE) -> None:
         self.size = size
-        self._docs: OrderedDict[int, tuple[Entry, ...]] = OrderedDict()
-        self._lock = threading.Lock()
+        self._docs: BoundedLRU[int, tuple[Entry, ...]] = BoundedLRU(size)
 
     def get(self, doc_id: int, body: str, lex: Lexicon) -> tuple[Entry, ...]:
         found = self._docs.get(doc_id)
         if found is None:
             found = parse(body, lex)
-            with self._lock:
-                self._docs[doc_id] = found
-                if len(self._docs) > self.size:
-                    self._docs.popitem(last=False)
+            self._docs.put(doc_id, found)
         return found
 
 

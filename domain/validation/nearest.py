@@ -15,6 +15,7 @@ from bisect import bisect_left
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
+from rapidfuzz.distance import OSA
 from sqlalchemy import Connection, or_, select
 
 from domain.models import Code
@@ -53,20 +54,8 @@ def _fetch(conn: Connection, release_id: int, prefixes: Iterable[str]) -> list[C
 
 
 def osa_distance(a: str, b: str) -> int:
-    """Edit distance with adjacent transpositions (optimal string alignment)."""
-    if a == b:
-        return 0
-    prev2: list[int] = []
-    prev = list(range(len(b) + 1))
-    for i, ca in enumerate(a, 1):
-        cur = [i] + [0] * len(b)
-        for j, cb in enumerate(b, 1):
-            cost = 0 if ca == cb else 1
-            cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost)
-            if i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
-                cur[j] = min(cur[j], prev2[j - 2] + 1)
-        prev2, prev = prev, cur
-    return prev[-1]
+    """Edit distance with adjacent transpositions (optimal string alignment), rapidfuzz's."""
+    return int(OSA.distance(a, b))
 
 
 def _edits1(word: str) -> set[str]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from sqlalchemy import Connection
 from strawberry.dataloader import DataLoader
@@ -24,6 +24,7 @@ from domain.rows import (
     codes_by_id,
     codes_by_key,
     descriptions_of,
+    details_of,
     guidelines_of,
     related_of,
     targets_of,
@@ -55,6 +56,7 @@ class CodeLoaders:
         self.related_by_content = DataLoader(self._related)
         self.targets_by_related = DataLoader(self._targets)
         self.guidelines_by_content = DataLoader(self._guidelines)
+        self.details_by_content = DataLoader(self._details)
         self.prefetch = PrefetchLoader(conn, self.code_by_id)
 
     async def _codes_by_id(self, ids: Sequence[int]) -> list[CodeRow | None]:
@@ -98,6 +100,10 @@ class CodeLoaders:
                 self.code_by_id.prime(row.id, row)
                 found.append(((release_id, related_id), row))
         return _grouped(keys, found)
+
+    async def _details(self, ids: Sequence[int]) -> list[dict[str, Any] | None]:
+        found = details_of(self._conn(), ids)
+        return [found.get(i) for i in ids]
 
     async def _guidelines(self, ids: Sequence[int]) -> list[list[GuidelineRow]]:
         found = guidelines_of(self._conn(), ids)

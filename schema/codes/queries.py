@@ -41,6 +41,8 @@ async def lookup(
         return [None] * len(codes)
     keys = [spec_of(system.value).normalise(c) for c in codes]
     rows = await ctx.loaders.code_by_key.load_many([(release.id, k) for k in keys if k])
+    if as_of is not None:  # a code's own dates within its release (HCPCS) apply too
+        rows = [r if r is not None and r.in_force_on(as_of) else None for r in rows]
     pre = None
     present = [r for r in rows if r is not None]
     if present and not ctx.viewer.is_guest:  # guests keep the loaders (see prefetch.py)

@@ -10,16 +10,21 @@ from strawberry.types import Info
 from domain.metering.viewer import Viewer
 from domain.releases import ReleaseRow
 from domain.rows import CodeRow, DescriptionRow, GuidelineRow, RelatedRow
+from domain.vocabulary import CodeLevel as CodeLevelValue
+from domain.vocabulary import DescriptionKind as DescriptionKindValue
 from schema.codes.loaders import CodeLoaders
 from schema.codes.prefetch import Prefetch
 from schema.enums import CodeLevel, CodeSystemId, DescriptionKind, GuidelineKind, RelationKind
 from schema.errors import REGISTRATION_REQUIRED, coded_error
+from schema.hcpcs.types import HcpcsDetails
+from systems.hcpcs.spec import HCPCS
 
 # Stored value to enum member: a dict lookup, cheaper than calling the enum (thousands a query).
 LEVELS = {m.value: m for m in CodeLevel}
 DESCRIPTION_KINDS = {m.value: m for m in DescriptionKind}
 RELATION_KINDS = {m.value: m for m in RelationKind}
 GUIDELINE_KINDS = {m.value: m for m in GuidelineKind}
+DETAILED = frozenset({CodeLevelValue.CODE, CodeLevelValue.MODIFIER})  # levels with details
 
 REGISTER_HINT = (
     "Related codes and guidelines need an API key (any plan). Get a free one with the mutation "
@@ -159,6 +164,23 @@ class Code:
     async def _load_descriptions(self, info: Info) -> list[Description]:
         return _descriptions(
             await _ctx(info).loaders.descriptions_by_content.load(self._row.content_id))
+
+    @strawberry.field(description="What CMS's HCPCS Level II file says of an HCPCS code or "
+                      "modifier besides its descriptions (pricing, coverage, BETOS, dates, "
+                      "cross-references), each coded value with its meaning; null for other "
+                      "systems and for sections.")
+    async def hcpcs(self, info: Info) -> HcpcsDetails | None:
+        row = self._row
+        release = _ctx(info).release_by_id(row.release_id)
+        if release is None or release.system_id != HCPCS.id or row.level not in DETAILED:
+            return None
+        loaders = _ctx(info).loaders
+        details = await loaders.details_by_content.load(row.content_id)
+        if details is None:
+            return None
+        texts = await loaders.descriptions_by_content.load(row.content_id)
+        short = next((d.text for d in texts if d.kind == DescriptionKindValue.SHORT), None)
+        return HcpcsDetails.from_details(short, details)
 
     @strawberry.field(description="The item one level up; null for a chapter.")
     def parent(self, info: Info) -> Code | None:

@@ -1,0 +1,196 @@
+"""HCPCS Level II validation rules: what a payer's front-end edits check on the codes alone.
+
+- ``UNKNOWN_CODE``: no such code in the release in force on the date of service, with the
+  nearest real codes (same first characters, one or two edits away).
+- ``NOT_VALID_ON_DATE``: a code of the release whose own dates exclude the date of service
+  (terminated on 2025-12-31 and billed for January), or a code that another loaded release has
+  and the one in force does not (not yet added, or gone); the replacement its cross-reference
+  (XREF) names is suggested.
+- ``NOT_BILLABLE``: a Level II modifier sent as a code (it belongs on a claim line after a
+  procedure code), or a section or range of codes.
+- ``DUPLICATE``: the same code twice, however spelled.
+
+A handful of statements for any claim: the codes, the same keys in the other releases, the
+cross-references of the codes that need them, the nearest codes to unknown ones.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+
+from sqlalchemy import Connection
+
+from domain.releases import ReleaseRow
+from domain.rows import (
+    CodeRow,
+    billable_descendants,
+    codes_by_key,
+    notes_of,
+)
+from domain.validation.findings import KIND_ORDER, Finding, FindingKind, Severity, Validation
+from domain.validation.nearest import fuzzy_key, nearest_codes
+from domain.vocabulary import CodeLevel, RelationKind
+
+MAX_SUGGESTIONS = 10
+MAX_ECHO = 40
+
+
+@dataclass(slots=True)
+class _Item:
+    key: str
+    raw: str
+    positions: list[int]
+    row: CodeRow | None = None
+    findings: list[Finding] = field(default_factory=list)
+
+    @property
+    def label(self) -> str:
+        if self.row is not None:
+            return self.row.code
+        raw = self.raw.strip()
+        return raw if len(raw) <= MAX_ECHO else raw[:MAX_ECHO] + "…"
+
+
+def _when(release: ReleaseRow, dos: date | None) -> str:
+    if dos is None:
+        return f"the {release.version} file, the newest loaded"
+    return f"the {release.version} file, in force on {dos.isoformat()}"
+
+
+class _Run:
+    def __init__(self, conn: Callable[[], Connection], release: ReleaseRow,
+                 others: Sequence[ReleaseRow], dos: date | None,
+                 normalise: Callable[[str], str | None]) -> None:
+        self.conn = conn
+        self.release = release
+        self.others = list(others)
+        self.dos = dos
+        self.normalise = normalise
+        self.findings: list[Finding] = []
+
+    def add(self, severity: Severity, kind: FindingKind, item: _Item, message: str,
+            suggestions: Sequence[CodeRow] = (), positions: Sequence[int] | None = None) -> None:
+        self.findings.append(Finding(severity, kind, [item.label],
+                                     list(positions) if positions else [item.positions[0]],
+                                     message, list(suggestions)[:MAX_SUGGESTIONS]))
+
+    def _replacements(self, rows: Sequence[CodeRow]) -> dict[int, list[CodeRow]]:
+        """The codes each row's cross-reference names, as codes of the release in force."""
+        if not rows:
+            return {}
+        notes = notes_of(self.conn(), {r.content_id for r in rows},
+                         (RelationKind.CROSS_REFERENCE,))
+        wanted = {k for refs in notes.values() for n in refs for k in n.targets}
+        wanted |= {n.target_code for refs in notes.values() for n in refs if n.target_code}
+        found = ({r.key: r for r in codes_by_key(self.conn(), (self.release.id,), sorted(wanted))}
+                 if wanted else {})
+        return {row.id: [found[n.target_code] for n in notes.get(row.content_id, [])
+                         if n.target_code in found] for row in rows}
+
+    def run(self, codes: Sequence[str]) -> Validation:
+        items: dict[str, _Item] = {}
+        for pos, raw in enumerate(codes):
+            key = self.normalise(raw) or "".join(raw.split()).upper()
+            items.setdefault(key, _Item(key, raw, [])).positions.append(pos)
+        lookups = [k for k in items if self.normalise(k) == k]
+        found = {r.key: r for r in codes_by_key(self.conn(), (self.release.id,), lookups)
+                 } if lookups else {}
+        for item in items.values():
+            item.row = found.get(item.key)
+        missing = [i for i in items.values() if i.row is None and i.key in lookups]
+        elsewhere: dict[str, tuple[ReleaseRow, CodeRow]] = {}
+        if missing and self.others:
+            by_id = {r.id: r for r in self.others}
+            for row in codes_by_key(self.conn(), by_id, [i.key for i in missing]):
+                elsewhere.setdefault(row.key, (by_id[row.release_id], row))
+        dated_out = [i for i in items.values() if i.row is not None
+                     and i.row.level == CodeLevel.CODE and not self._in_force(i.row)]
+        replacements = self._replacements([i.row for i in dated_out if i.row is not None])
+        unknown = [i for i in items.values() if i.row is None and i.key not in elsewhere]
+        words = {i.key: fuzzy_key(i.key) for i in unknown if i.key}
+        nearest = nearest_codes(self.conn, self.release.id, sorted(set(words.values())),
+                                MAX_SUGGESTIONS) if words else {}
+        suggested = sorted({k for ks in nearest.values() for k in ks})
+        near_rows = ({r.key: r for r in codes_by_key(self.conn(), (self.release.id,), suggested)}
+                     if suggested else {})
+        headers = [i for i in items.values() if i.row is not None
+                   and i.row.level in (CodeLevel.SECTION, CodeLevel.BLOCK)]
+        header_ids = {i.row.id for i in headers if i.row is not None}
+        dated_ids = {i.row.id for i in dated_out if i.row is not None}
+        below = billable_descendants(self.conn(), header_ids)
+
+        for item in items.values():
+            row = item.row
+            if row is None and item.key in elsewhere:
+                self._other_release(item, *elsewhere[item.key])
+            elif row is None:
+                close = [near_rows[k] for k in nearest.get(words.get(item.key, ""), [])
+                         if k in near_rows]
+                self._unknown(item, close)
+            elif row.level == CodeLevel.MODIFIER:
+                self.add(Severity.ERROR, FindingKind.NOT_BILLABLE, item,
+                         f"{row.code} is an HCPCS Level II modifier ({row.display}), not a "
+                         "code: it goes on a claim line after the procedure code it modifies.")
+            elif row.id in header_ids:
+                kids = below.get(row.id, [])
+                self.add(Severity.ERROR, FindingKind.NOT_BILLABLE, item,
+                         f"{row.code} ({row.display}) is a {row.level.lower()} of "
+                         f"{len(kids):,} HCPCS codes, not a code: choose the code for the "
+                         "item or service supplied.", kids)
+            elif row.id in dated_ids:
+                self._dated_out(item, row, replacements.get(row.id, []))
+            if len(item.positions) > 1:
+                self.add(Severity.WARNING, FindingKind.DUPLICATE, item,
+                         f"{item.label} is listed {len(item.positions)} times: report each "
+                         "code once (with units for quantities).", positions=item.positions)
+        self.findings.sort(key=lambda f: (f.severity != Severity.ERROR,
+                                          min(f.positions, default=0),
+                                          KIND_ORDER.index(f.kind)))
+        return Validation(self.release, self.findings)
+
+    def _in_force(self, row: CodeRow) -> bool:
+        return row.in_force_on(self.dos) if self.dos is not None else row.billable
+
+    def _unknown(self, item: _Item, close: list[CodeRow]) -> None:
+        if not item.key:
+            message = "An empty entry is not a code."
+        else:
+            message = (f'"{item.label}" is not an HCPCS Level II code or modifier in '
+                       f"{_when(self.release, self.dos)}.")
+            if close:
+                message += " Nearest real codes: " + ", ".join(r.code for r in close[:3]) + "."
+        self.add(Severity.ERROR, FindingKind.UNKNOWN_CODE, item, message, close)
+
+    def _dated_out(self, item: _Item, row: CodeRow, replacements: list[CodeRow]) -> None:
+        if row.valid_to is not None and (self.dos is None or self.dos > row.valid_to):
+            when = (f"on {self.dos.isoformat()}" if self.dos is not None
+                    else f"from {self.release.effective_from.isoformat()}")
+            message = (f"{row.code} ({row.display}) was terminated on "
+                       f"{row.valid_to.isoformat()}: it cannot be billed {when}.")
+        else:
+            start = row.valid_from.isoformat() if row.valid_from else "a later date"
+            message = (f"{row.code} ({row.display}) takes effect on {start}: it cannot be "
+                       f"billed on {self.dos.isoformat() if self.dos else 'that date'}.")
+        if replacements:
+            message += " Its cross-reference names the code to use instead: " + ", ".join(
+                r.code for r in replacements) + "."
+        self.add(Severity.ERROR, FindingKind.NOT_VALID_ON_DATE, item, message, replacements)
+
+    def _other_release(self, item: _Item, other: ReleaseRow, row: CodeRow) -> None:
+        if other.effective_from > self.release.effective_from:
+            message = (f"{row.code} ({row.display}) is added in the {other.version} file "
+                       f"(in force from {other.effective_from.isoformat()}); it is not in "
+                       f"{_when(self.release, self.dos)}.")
+        else:
+            message = (f"{row.code} ({row.display}) was in the {other.version} file and is "
+                       f"not in {_when(self.release, self.dos)}.")
+        self.add(Severity.ERROR, FindingKind.NOT_VALID_ON_DATE, item, message)
+
+
+def validate(conn: Callable[[], Connection], release: ReleaseRow, others: Sequence[ReleaseRow],
+             codes: Sequence[str], date_of_service: date | None,
+             normalise: Callable[[str], str | None]) -> Validation:
+    """Validate HCPCS codes against ``release`` (the quarter in force on the date of service)."""
+    return _Run(conn, release, others, date_of_service, normalise).run(codes)
