@@ -19,7 +19,6 @@ from sqlalchemy import (
     ColumnElement,
     Connection,
     Date,
-    Row,
     any_,
     bindparam,
     literal,
@@ -27,18 +26,18 @@ from sqlalchemy import (
     text,
 )
 from sqlalchemy.dialects.postgresql import ARRAY
-from sqlalchemy.orm import InstrumentedAttribute
+from sqlalchemy.orm import Mapped
+from sqlmodel import col
 
 from domain.models import Code, CodeContent, Description, Guideline, RelatedCode, RelatedTarget
 
 
-def one_of(conn: Connection, column: InstrumentedAttribute[Any],
-           values: Sequence[Any]) -> ColumnElement[bool]:
+def one_of(conn: Connection, column: Mapped[Any], values: Sequence[Any]) -> ColumnElement[bool]:
     """``column IN values``. On PostgreSQL ``column = ANY(array)``: one bound value instead of
     hundreds of placeholders, which the server parses and plans several times faster (and the
     statement's text no longer depends on how many values there are)."""
     if conn.dialect.name == "postgresql":
-        return column == any_(literal(list(values), ARRAY(column.type)))
+        return column == any_(literal(list(values), ARRAY(column.type)))  # type: ignore[attr-defined]
     return column.in_(values)
 
 
@@ -98,15 +97,15 @@ class NoteRow:
     targets: list[str] = field(default_factory=list)
 
 
-CODE_COLUMNS = (
+CODE_COLUMNS = tuple(col(c) for c in (
     Code.id, Code.release_id, Code.code, Code.key, Code.display, Code.level, Code.billable,
     Code.parent_id, Code.ancestor_ids, Code.sort_order, Code.content_id, Code.valid_from,
     Code.valid_to,
-)
-CODE_COLUMN_NAMES = tuple(c.name for c in CODE_COLUMNS)
+))
+CODE_COLUMN_NAMES = tuple(c.name for c in select(*CODE_COLUMNS).selected_columns)
 
 
-def code_row(r: Row[Any]) -> CodeRow:
+def code_row(r: Any) -> CodeRow:
     """A row holding the code columns by name (other columns may be there too)."""
     anc = r.ancestor_ids
     return CodeRow(r.id, r.release_id, r.code, r.key, r.display, r.level, bool(r.billable),
@@ -117,7 +116,7 @@ def code_row(r: Row[Any]) -> CodeRow:
 # --- code -----------------------------------------------------------------------------------
 
 def codes_by_id(conn: Connection, ids: Sequence[int]) -> dict[int, CodeRow]:
-    rows = conn.execute(select(*CODE_COLUMNS).where(one_of(conn, Code.id, ids)))
+    rows = conn.execute(select(*CODE_COLUMNS).where(one_of(conn, col(Code.id), ids)))
     return {r.id: code_row(r) for r in rows}
 
 
@@ -125,17 +124,17 @@ def codes_by_key(conn: Connection, release_ids: Collection[int],
                  keys: Sequence[str]) -> list[CodeRow]:
     """The codes with these keys in these releases (in no particular order)."""
     if len(release_ids) == 1:
-        in_release = Code.release_id == next(iter(release_ids))
+        in_release = col(Code.release_id) == next(iter(release_ids))
     else:
-        in_release = Code.release_id.in_(sorted(release_ids))
-    stmt = select(*CODE_COLUMNS).where(in_release, one_of(conn, Code.key, keys))
+        in_release = col(Code.release_id).in_(sorted(release_ids))
+    stmt = select(*CODE_COLUMNS).where(in_release, one_of(conn, col(Code.key), keys))
     return [code_row(r) for r in conn.execute(stmt)]
 
 
 def children_of(conn: Connection, ids: Sequence[int]) -> list[CodeRow]:
     """The children of these codes, in tabular order."""
-    stmt = (select(*CODE_COLUMNS).where(one_of(conn, Code.parent_id, ids))
-            .order_by(Code.sort_order))
+    stmt = (select(*CODE_COLUMNS).where(one_of(conn, col(Code.parent_id), ids))
+            .order_by(col(Code.sort_order)))
     return [code_row(r) for r in conn.execute(stmt)]
 
 
@@ -173,17 +172,17 @@ def _grouped(content_ids: Iterable[int], pairs: Iterable[tuple[int, Any]]) -> di
 
 def descriptions_of(conn: Connection, content_ids: Sequence[int]
                     ) -> dict[int, list[DescriptionRow]]:
-    stmt = (select(Description.content_id, Description.kind, Description.text)
-            .where(one_of(conn, Description.content_id, content_ids))
-            .order_by(Description.content_id, Description.seq))
+    stmt = (select(col(Description.content_id), col(Description.kind), col(Description.text))
+            .where(one_of(conn, col(Description.content_id), content_ids))
+            .order_by(col(Description.content_id), col(Description.seq)))
     return _grouped(content_ids, ((r.content_id, DescriptionRow(r.content_id, r.kind, r.text))
                                   for r in conn.execute(stmt)))
 
 
 def guidelines_of(conn: Connection, content_ids: Sequence[int]) -> dict[int, list[GuidelineRow]]:
-    stmt = (select(Guideline.content_id, Guideline.kind, Guideline.text)
-            .where(one_of(conn, Guideline.content_id, content_ids))
-            .order_by(Guideline.content_id, Guideline.seq))
+    stmt = (select(col(Guideline.content_id), col(Guideline.kind), col(Guideline.text))
+            .where(one_of(conn, col(Guideline.content_id), content_ids))
+            .order_by(col(Guideline.content_id), col(Guideline.seq)))
     return _grouped(content_ids, ((r.content_id, GuidelineRow(r.content_id, r.kind, r.text))
                                   for r in conn.execute(stmt)))
 
@@ -191,12 +190,12 @@ def guidelines_of(conn: Connection, content_ids: Sequence[int]) -> dict[int, lis
 def related_of(conn: Connection, content_ids: Sequence[int],
                kinds: Sequence[str] | None = None) -> dict[int, list[RelatedRow]]:
     """The note references of these contents (only of ``kinds``, when given), in note order."""
-    stmt = (select(RelatedCode.id, RelatedCode.content_id, RelatedCode.kind, RelatedCode.note,
-                   RelatedCode.target_code)
-            .where(one_of(conn, RelatedCode.content_id, content_ids))
-            .order_by(RelatedCode.content_id, RelatedCode.seq))
+    stmt = (select(col(RelatedCode.id), col(RelatedCode.content_id), col(RelatedCode.kind),
+                   col(RelatedCode.note), col(RelatedCode.target_code))
+            .where(one_of(conn, col(RelatedCode.content_id), content_ids))
+            .order_by(col(RelatedCode.content_id), col(RelatedCode.seq)))
     if kinds is not None:
-        stmt = stmt.where(RelatedCode.kind.in_(kinds))
+        stmt = stmt.where(col(RelatedCode.kind).in_(kinds))
     return _grouped(content_ids, (
         (r.content_id, RelatedRow(r.id, r.content_id, r.kind, r.note, r.target_code))
         for r in conn.execute(stmt)))
@@ -204,9 +203,9 @@ def related_of(conn: Connection, content_ids: Sequence[int],
 
 def target_keys_of(conn: Connection, related_ids: Sequence[int]) -> dict[int, list[str]]:
     """The code keys each note reference names, in reference order."""
-    stmt = (select(RelatedTarget.related_id, RelatedTarget.target_key)
-            .where(one_of(conn, RelatedTarget.related_id, related_ids))
-            .order_by(RelatedTarget.related_id, RelatedTarget.seq))
+    stmt = (select(col(RelatedTarget.related_id), col(RelatedTarget.target_key))
+            .where(one_of(conn, col(RelatedTarget.related_id), related_ids))
+            .order_by(col(RelatedTarget.related_id), col(RelatedTarget.seq)))
     return _grouped(related_ids, ((r.related_id, r.target_key) for r in conn.execute(stmt)))
 
 
@@ -214,10 +213,11 @@ def targets_of(conn: Connection, release_id: int, related_ids: Sequence[int]
                ) -> list[tuple[int, CodeRow]]:
     """(reference id, code) for the codes these note references denote in ``release_id``."""
     stmt = (
-        select(RelatedTarget.related_id, *CODE_COLUMNS)
-        .join(Code, (Code.key == RelatedTarget.target_key) & (Code.release_id == release_id))
-        .where(one_of(conn, RelatedTarget.related_id, related_ids))
-        .order_by(RelatedTarget.related_id, RelatedTarget.seq)
+        select(col(RelatedTarget.related_id), *CODE_COLUMNS)
+        .join(Code, (col(Code.key) == col(RelatedTarget.target_key))
+              & (col(Code.release_id) == release_id))
+        .where(one_of(conn, col(RelatedTarget.related_id), related_ids))
+        .order_by(col(RelatedTarget.related_id), col(RelatedTarget.seq))
     )
     return [(r.related_id, code_row(r)) for r in conn.execute(stmt)]
 
@@ -227,11 +227,12 @@ def targets_by_content(conn: Connection, release_id: int, content_ids: Sequence[
     """Like :func:`targets_of`, for every reference of these contents: selected through the
     contents (a few hundred bound values, not one per reference). Equal codes share a row."""
     stmt = (
-        select(RelatedTarget.related_id, *CODE_COLUMNS)
-        .join(RelatedCode, RelatedCode.id == RelatedTarget.related_id)
-        .join(Code, (Code.key == RelatedTarget.target_key) & (Code.release_id == release_id))
-        .where(one_of(conn, RelatedCode.content_id, content_ids))
-        .order_by(RelatedTarget.related_id, RelatedTarget.seq)
+        select(col(RelatedTarget.related_id), *CODE_COLUMNS)
+        .join(RelatedCode, col(RelatedCode.id) == col(RelatedTarget.related_id))
+        .join(Code, (col(Code.key) == col(RelatedTarget.target_key))
+              & (col(Code.release_id) == release_id))
+        .where(one_of(conn, col(RelatedCode.content_id), content_ids))
+        .order_by(col(RelatedTarget.related_id), col(RelatedTarget.seq))
     )
     seen: dict[int, CodeRow] = {}
     out: list[tuple[int, CodeRow]] = []
@@ -245,8 +246,9 @@ def targets_by_content(conn: Connection, release_id: int, content_ids: Sequence[
 
 def details_of(conn: Connection, content_ids: Sequence[int]) -> dict[int, dict[str, Any]]:
     """What only the codes' system says of them (``code_content.details``), by content."""
-    stmt = (select(CodeContent.id, CodeContent.details)
-            .where(one_of(conn, CodeContent.id, content_ids), CodeContent.details.is_not(None)))
+    stmt = (select(col(CodeContent.id), col(CodeContent.details))
+            .where(one_of(conn, col(CodeContent.id), content_ids),
+                   col(CodeContent.details).is_not(None)))
     return {r.id: json.loads(r.details) for r in conn.execute(stmt)}
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import strawberry
 
 from domain.settings import Settings, get_settings
@@ -29,11 +31,12 @@ Mutation = strawberry.type(type("Mutation", (ViewerMutations,), {}),
                            description="Get an API key: `register` gives a free one.")
 
 
-def build_schema(extensions: list | None = None, settings: Settings | None = None) -> MedcodeSchema:
+def build_schema(extensions: list[Any] | None = None,
+                 settings: Settings | None = None) -> MedcodeSchema:
     """The schema with the request bounds, document caches and error codes, plus ``extensions``."""
     bounds = limit_extensions(settings or get_settings())
-    return MedcodeSchema(query=Query, mutation=Mutation,
-                         extensions=[ErrorStatus, *bounds, *(extensions or [])])
+    every: list[Any] = [ErrorStatus, *bounds, *(extensions or [])]
+    return MedcodeSchema(query=Query, mutation=Mutation, extensions=every)
 
 
 schema = build_schema()

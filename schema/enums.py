@@ -21,7 +21,8 @@ E = TypeVar("E", bound=type[Enum])
 
 
 def described(enum: E, description: str, values: dict[str, str]) -> E:
-    """``strawberry.enum(enum)`` with a description for each value (every value needs one)."""
+    """``strawberry.enum(enum)``, in place, with a description for each value (every value
+    needs one)."""
     wrapped = strawberry.enum(enum, description=description)
     definition = wrapped.__strawberry_definition__  # type: ignore[attr-defined]
     missing = {v.name for v in definition.values} - values.keys()
@@ -32,11 +33,13 @@ def described(enum: E, description: str, values: dict[str, str]) -> E:
     return wrapped
 
 
-CodeSystemId = described(CodeSystemIdValue, "A code system medcode serves.",
-                         {s.id: s.enum_description for s in SPECS.values()})
+CodeSystemId = CodeSystemIdValue
+described(CodeSystemId, "A code system medcode serves.",
+          {s.id: s.enum_description for s in SPECS.values()})
 
-CodeLevel = described(
-    CodeLevelValue, "Where an item sits in the tabular's hierarchy.",
+CodeLevel = CodeLevelValue
+described(
+    CodeLevel, "Where an item sits in the tabular's hierarchy.",
     {
         "CHAPTER": (
             "A chapter, named by its number (`4`: Endocrine, nutritional "
@@ -67,8 +70,9 @@ CodeLevel = described(
     },
 )
 
-DescriptionKind = described(
-    DescriptionKindValue, "The kind of a description of a code.",
+DescriptionKind = DescriptionKindValue
+described(
+    DescriptionKind, "The kind of a description of a code.",
     {
         "OFFICIAL": "The official title.",
         "SHORT": (
@@ -80,8 +84,9 @@ DescriptionKind = described(
     },
 )
 
-RelationKind = described(
-    RelationKindValue, "The instructional note a related code comes from.",
+RelationKind = RelationKindValue
+described(
+    RelationKind, "The instructional note a related code comes from.",
     {
         "EXCLUDES1": "NOT CODED HERE: never use together with this code.",
         "EXCLUDES2": "Not included here: both may be coded when both are present.",
@@ -95,8 +100,9 @@ RelationKind = described(
     },
 )
 
-GuidelineKind = described(
-    GuidelineKindValue, "The kind of a coding guideline attached to a code.",
+GuidelineKind = GuidelineKindValue
+described(
+    GuidelineKind, "The kind of a coding guideline attached to a code.",
     {
         "INCLUDES": "An includes note.",
         "NOTE": "A plain instructional note.",
@@ -104,8 +110,9 @@ GuidelineKind = described(
     },
 )
 
-Severity = described(
-    SeverityValue, "How serious a finding is.",
+Severity = SeverityValue
+described(
+    Severity, "How serious a finding is.",
     {
         "ERROR": "A payer's edits would reject the claim: fix it before it goes out.",
         "WARNING": (
@@ -115,8 +122,9 @@ Severity = described(
     },
 )
 
-FindingKind = described(
-    FindingKindValue, "What a finding is about.",
+FindingKind = FindingKindValue
+described(
+    FindingKind, "What a finding is about.",
     {
         "UNKNOWN_CODE": (
             "No such code in the release in force on the date of "

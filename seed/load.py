@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Connection, Engine, delete, func, insert, select, text
+from sqlmodel import col
 
 from domain import generation
 from domain.models import (
@@ -60,25 +61,27 @@ def _batches(rows: Sequence[dict[str, Any]]) -> Iterator[Sequence[dict[str, Any]
 
 def find_release(conn: Connection, system_id: str, version: str) -> int | None:
     return conn.execute(
-        select(Release.id).where(Release.system_id == system_id, Release.version == version)
+        select(col(Release.id))
+        .where(col(Release.system_id) == system_id, col(Release.version) == version)
     ).scalar_one_or_none()
 
 
 def delete_release(conn: Connection, release_id: int) -> None:
     """Remove a release, and the contents no other release uses (in the caller's transaction)."""
     unindex_release(conn, release_id)
-    conn.execute(delete(SearchEntry).where(SearchEntry.release_id == release_id))
+    conn.execute(delete(SearchEntry).where(col(SearchEntry.release_id) == release_id))
     conn.execute(text("UPDATE code SET parent_id = NULL WHERE release_id = :r"), {"r": release_id})
-    conn.execute(delete(Code).where(Code.release_id == release_id))
-    conn.execute(delete(Release).where(Release.id == release_id))
-    orphans = select(CodeContent.id).where(
-        ~CodeContent.id.in_(select(Code.content_id).distinct())
+    conn.execute(delete(Code).where(col(Code.release_id) == release_id))
+    conn.execute(delete(Release).where(col(Release.id) == release_id))
+    orphans = select(col(CodeContent.id)).where(
+        ~col(CodeContent.id).in_(select(col(Code.content_id)).distinct())
     ).scalar_subquery()
-    related = select(RelatedCode.id).where(RelatedCode.content_id.in_(orphans)).scalar_subquery()
-    conn.execute(delete(RelatedTarget).where(RelatedTarget.related_id.in_(related)))
+    related = (select(col(RelatedCode.id)).where(col(RelatedCode.content_id).in_(orphans))
+               .scalar_subquery())
+    conn.execute(delete(RelatedTarget).where(col(RelatedTarget.related_id).in_(related)))
     for table in (RelatedCode, Guideline, Description):
-        conn.execute(delete(table).where(table.content_id.in_(orphans)))
-    conn.execute(delete(CodeContent).where(CodeContent.id.in_(orphans)))
+        conn.execute(delete(table).where(col(table.content_id).in_(orphans)))
+    conn.execute(delete(CodeContent).where(col(CodeContent.id).in_(orphans)))
 
 
 def _lock(conn: Connection) -> None:
@@ -110,9 +113,10 @@ def _known_contents(conn: Connection, digests: Sequence[str]) -> dict[str, int]:
     for i in range(0, len(unique), BATCH):
         chunk = unique[i : i + BATCH]
         rows = conn.execute(
-            select(CodeContent.digest, CodeContent.id).where(CodeContent.digest.in_(chunk))
+            select(col(CodeContent.digest), col(CodeContent.id))
+            .where(col(CodeContent.digest).in_(chunk))
         )
-        known.update({d: cid for d, cid in rows})
+        known.update({d: cid for d, cid in rows if cid is not None})
     return known
 
 
@@ -123,7 +127,7 @@ def _content_rows(
     """Rows of the notes tables for the nodes (indices ``new``) whose content is new."""
     rows: dict[type, list[dict[str, Any]]] = {
         CodeContent: [], Description: [], Guideline: [], RelatedCode: [], RelatedTarget: []}
-    rid = _next_id(conn, RelatedCode.id)
+    rid = _next_id(conn, col(RelatedCode.id))
     for i in new:
         n, cid = nodes[i], content_ids[i]
         details = None if n.details is None else json.dumps(n.details, sort_keys=True,
@@ -169,25 +173,28 @@ def write_release(
         _lock(conn)
         existing = find_release(conn, system_id, release.version)
         if existing is not None and not force:
-            row = conn.execute(select(Release).where(Release.id == existing)).one()
+            row = conn.execute(select(Release).where(col(Release.id) == existing)).one()
             return LoadResult(existing, release.version, False, row.code_count, row.billable_count)
-        if conn.execute(select(CodeSystem.id).where(CodeSystem.id == system_id)).first() is None:
+        known_system = select(col(CodeSystem.id)).where(col(CodeSystem.id) == system_id)
+        if conn.execute(known_system).first() is None:
             conn.execute(insert(CodeSystem).values(id=system_id))
         if existing is not None:
             tick("Removing the previous copy", 0)
             delete_release(conn, existing)
 
-        release_id = conn.execute(
+        inserted = conn.execute(
             insert(Release).values(
                 system_id=system_id, version=release.version,
                 effective_from=release.effective_from, effective_to=release.effective_to,
                 source=release.source, loaded_at=datetime.now(UTC),
                 code_count=len(nodes), billable_count=release.billable_count,
             )
-        ).inserted_primary_key[0]
+        ).inserted_primary_key
+        assert inserted is not None
+        release_id = int(inserted[0])
 
         known = _known_contents(conn, digests)
-        next_content = _next_id(conn, CodeContent.id)
+        next_content = _next_id(conn, col(CodeContent.id))
         content_ids: list[int] = []
         new: list[int] = []
         for i, d in enumerate(digests):
@@ -200,7 +207,7 @@ def write_release(
 
         for batch in _batches(tables.pop(CodeContent)):
             conn.execute(insert(CodeContent), batch)
-        base = _next_id(conn, Code.id)
+        base = _next_id(conn, col(Code.id))
         ids = [base + i for i in range(len(nodes))]
         for batch in _batches(_code_rows(nodes, ids, release_id, content_ids)):
             conn.execute(insert(Code), batch)
@@ -209,7 +216,8 @@ def write_release(
         for table, rows in tables.items():
             for batch in _batches(rows):
                 conn.execute(insert(table), batch)
-                tick(table.__tablename__.replace("_", " ").capitalize(), len(batch))
+                label = str(getattr(table, "__tablename__", table.__name__))
+                tick(label.replace("_", " ").capitalize(), len(batch))
         index_release(conn, release_id)
         if conn.dialect.name == "postgresql":
             for name in ("code", "related_code", "code_content"):

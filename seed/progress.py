@@ -12,13 +12,14 @@ from rich.progress import (
     MofNCompleteColumn,
     Progress,
     SpinnerColumn,
+    TaskID,
     TextColumn,
     TimeElapsedColumn,
 )
 
 
 class Bar:
-    def __init__(self, progress: Progress, task: int, total: int | None) -> None:
+    def __init__(self, progress: Progress, task: TaskID, total: int | None) -> None:
         self._progress = progress
         self._task = task
         self._total = total

@@ -101,7 +101,7 @@ class Entry:
 
     @classmethod
     def of(cls, kind: str, tokens: Tokens) -> Entry:
-        return cls(kind, encode(tokens), sum(c for _, c in tokens), terms_of(tokens))
+        return cls(kind, encode(tokens), sum(c for _, c in tokens), frozenset(terms_of(tokens)))
 
     def extended(self, kind: str, ext: Entry) -> Entry:
         return Entry(kind, f"{self.body} {ext.body}" if ext.body else self.body,
@@ -169,9 +169,9 @@ def build_documents(nodes: Sequence[Node]) -> list[list[Entry]]:
 
     docs: list[list[Entry]] = []
     for i, n in enumerate(nodes):
-        ext = seventh_ext.get(i)
-        if ext is not None and n.parent is not None:
-            entries = [docs[n.parent][0].extended("O", ext)]
+        seventh_entry = seventh_ext.get(i)
+        if seventh_entry is not None and n.parent is not None:
+            entries = [docs[n.parent][0].extended("O", seventh_entry)]
             entries.extend(Entry.of("I", entry_tokens(t)) for t in n.inclusion_terms)
         else:
             entries = [Entry.of("B" if n.level in HEADER_LEVELS else "O", titles[i])]
@@ -181,10 +181,10 @@ def build_documents(nodes: Sequence[Node]) -> list[list[Entry]]:
         if i in inherit_from:
             for e in docs[inherit_from[i]]:
                 inherited.append(Entry("H" + e.kind, e.body, e.cost, e.terms))
-        elif ext is not None and n.parent is not None:
+        elif seventh_entry is not None and n.parent is not None:
             for e in docs[n.parent][1:]:
                 inherited.append(e.extended(e.kind if e.kind.startswith("H") else "H" + e.kind,
-                                            ext))
+                                            seventh_entry))
         entries.extend(inherited[:MAX_INHERITED])
         docs.append(entries)
     return docs

@@ -15,7 +15,16 @@ from systems.icd10cm.spec import ICD10CM
 
 SPECS: dict[str, CodeSystemSpec] = {spec.id: spec for spec in (ICD10CM, HCPCS)}
 
-CodeSystemId = StrEnum("CodeSystemId", {system_id: system_id for system_id in SPECS})  # type: ignore[misc]
+
+class CodeSystemId(StrEnum):
+    """The systems' ids as an enum (the GraphQL ``CodeSystemId``), one member per spec."""
+
+    ICD10CM = ICD10CM.id
+    HCPCS = HCPCS.id
+
+
+if set(CodeSystemId) != set(SPECS):  # pragma: no cover - a spec listed in one place only
+    raise RuntimeError("systems.CodeSystemId and systems.SPECS must list the same systems")
 
 
 def spec_of(system_id: str) -> CodeSystemSpec:

@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from sqlalchemy import Connection, Engine, select, text, update
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from domain import generation
 from domain.metering.credentials import KeyRecord, display_prefix, generate_key, hash_key
@@ -34,16 +34,18 @@ def create_key(engine: Engine, *, plan: str, name: str,
 def list_keys(engine: Engine) -> list[ApiKey]:
     """Every key, oldest first."""
     with Session(engine, expire_on_commit=False) as session:
-        return list(session.scalars(select(ApiKey).order_by(ApiKey.id)))
+        return list(session.scalars(select(ApiKey).order_by(col(ApiKey.id))))
 
 
 def revoke_key(engine: Engine, key_id: int) -> bool:
     """Revoke a key (idempotent: a second revocation keeps the first time); False if no such
     key."""
     with engine.begin() as conn:
-        conn.execute(update(ApiKey).where(ApiKey.id == key_id, ApiKey.revoked_at.is_(None))
+        conn.execute(update(ApiKey)
+                     .where(col(ApiKey.id) == key_id, col(ApiKey.revoked_at).is_(None))
                      .values(revoked_at=_now()))
-        found = conn.execute(select(ApiKey.id).where(ApiKey.id == key_id)).first() is not None
+        found = conn.execute(
+            select(col(ApiKey.id)).where(col(ApiKey.id) == key_id)).first() is not None
     generation.keys_changed()  # this process stops honouring it at once
     return found
 
@@ -60,19 +62,19 @@ def find_key(conn: Connection, secret: str) -> KeyRecord | None:
     revoked_at = None
     if row[2]:  # rare: read the time, typed, for the error message
         revoked_at = conn.execute(
-            select(ApiKey.revoked_at).where(ApiKey.id == row[0])).scalar_one()
+            select(col(ApiKey.revoked_at)).where(col(ApiKey.id) == row[0])).scalar_one()
     return KeyRecord(int(row[0]), str(row[1]), revoked_at)
 
 
 def key_for_email(conn: Connection, email: str) -> tuple[str, datetime] | None:
     """The display prefix and creation time of the key registered for ``email``."""
     row = conn.execute(
-        select(ApiKey.prefix, ApiKey.created_at).where(ApiKey.email == email)
+        select(col(ApiKey.prefix), col(ApiKey.created_at)).where(col(ApiKey.email) == email)
     ).first()
     return None if row is None else (row[0], row[1])
 
 
 def touch_key(conn: Connection, key_id: int, when: datetime) -> None:
     """Set a key's last use, committing on ``conn``."""
-    conn.execute(update(ApiKey).where(ApiKey.id == key_id).values(last_used_at=when))
+    conn.execute(update(ApiKey).where(col(ApiKey.id) == key_id).values(last_used_at=when))
     conn.commit()

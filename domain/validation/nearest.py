@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 from rapidfuzz.distance import OSA
 from sqlalchemy import Connection, or_, select
+from sqlmodel import col
 
 from domain.models import Code
 from domain.vocabulary import CodeLevel
@@ -46,9 +47,9 @@ def _fetch(conn: Connection, release_id: int, prefixes: Iterable[str]) -> list[C
         return []
     # A range per prefix uses the (release_id, key) index on both databases; keys are upper-case
     # letters and digits, so every key starting with P lies between P and P + "ZZZZZZZZ".
-    ranges = [Code.key.between(p, p + "Z" * MAX_KEY) for p in wanted]
-    stmt = select(Code.key, Code.billable, Code.sort_order).where(
-        Code.release_id == release_id, Code.level.in_(CODE_LEVELS), or_(*ranges)
+    ranges = [col(Code.key).between(p, p + "Z" * MAX_KEY) for p in wanted]
+    stmt = select(col(Code.key), col(Code.billable), col(Code.sort_order)).where(
+        col(Code.release_id) == release_id, col(Code.level).in_(CODE_LEVELS), or_(*ranges)
     )
     return [Candidate(k, bool(b), o) for k, b, o in conn.execute(stmt)]
 

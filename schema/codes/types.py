@@ -222,7 +222,7 @@ class Code:
     ) -> list[RelatedCode] | None:
         pre = self._pre
         owners = pre.owners(self._row, inherited) if pre is not None else None
-        if owners is None or any(o.content_id not in pre.related for o in owners):
+        if pre is None or owners is None or any(o.content_id not in pre.related for o in owners):
             return self._load_related(info, kinds, inherited)  # type: ignore[return-value]
         _require_key(info)
         return self._related(owners, [pre.related[o.content_id] for o in owners], kinds)
@@ -253,7 +253,8 @@ class Code:
     ) -> list[Guideline] | None:
         pre = self._pre
         owners = pre.owners(self._row, inherited) if pre is not None else None
-        if owners is None or any(o.content_id not in pre.guidelines for o in owners):
+        if pre is None or owners is None or any(o.content_id not in pre.guidelines
+                                                for o in owners):
             return self._load_guidelines(info, inherited)  # type: ignore[return-value]
         _require_key(info)
         return self._guidelines(owners, [pre.guidelines[o.content_id] for o in owners])

@@ -9,6 +9,7 @@ from typing import Annotated
 import strawberry
 from pydantic import EmailStr, TypeAdapter, ValidationError
 from sqlalchemy.exc import IntegrityError
+from starlette.responses import Response
 from strawberry.types import Info
 
 from domain.metering.keys import create_key, key_for_email
@@ -46,6 +47,12 @@ def normalise_email(raw: str) -> str:
     return email
 
 
+def _response(ctx: Context) -> Response:
+    """The HTTP response the answer goes out on (Strawberry's FastAPI view always sets it)."""
+    assert ctx.response is not None
+    return ctx.response
+
+
 def _meter(ctx: Context) -> Meter:
     if ctx.meter is None:
         raise coded_error("Registration needs the metered endpoint.", SERVICE_UNAVAILABLE)
@@ -60,8 +67,8 @@ class ViewerQueries:
         try:
             state = ctx.current_quota()
         except StoreUnavailable as exc:
-            ctx.response.status_code = 503
-            ctx.response.headers["Retry-After"] = "5"
+            _response(ctx).status_code = 503
+            _response(ctx).headers["Retry-After"] = "5"
             raise coded_error("The quota store does not answer, so your quota cannot be read "
                               "right now; try again in a minute.", SERVICE_UNAVAILABLE) from exc
         limit, remaining = state.limit, state.remaining
@@ -91,12 +98,12 @@ class ViewerMutations:
         try:
             state = _meter(ctx).charge(subject, per_day, 1)
         except StoreUnavailable as exc:
-            ctx.response.status_code = 503
+            _response(ctx).status_code = 503
             raise coded_error("The quota store does not answer; try registering again in a "
                               "minute.", SERVICE_UNAVAILABLE) from exc
         if not state.granted:
-            ctx.response.status_code = 429
-            ctx.response.headers["Retry-After"] = str(state.seconds_to_reset)
+            _response(ctx).status_code = 429
+            _response(ctx).headers["Retry-After"] = str(state.seconds_to_reset)
             raise coded_error(
                 f"At most {per_day} registrations a day come from one address; try again in "
                 f"{state.seconds_to_reset // 3600 + 1} h.", QUOTA_EXCEEDED,

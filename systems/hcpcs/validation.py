@@ -122,25 +122,26 @@ class _Run:
         below = billable_descendants(self.conn(), header_ids)
 
         for item in items.values():
-            row = item.row
-            if row is None and item.key in elsewhere:
+            found_row = item.row
+            if found_row is None and item.key in elsewhere:
                 self._other_release(item, *elsewhere[item.key])
-            elif row is None:
+            elif found_row is None:
                 close = [near_rows[k] for k in nearest.get(words.get(item.key, ""), [])
                          if k in near_rows]
                 self._unknown(item, close)
-            elif row.level == CodeLevel.MODIFIER:
+            elif found_row.level == CodeLevel.MODIFIER:
                 self.add(Severity.ERROR, FindingKind.NOT_BILLABLE, item,
-                         f"{row.code} is an HCPCS Level II modifier ({row.display}), not a "
-                         "code: it goes on a claim line after the procedure code it modifies.")
-            elif row.id in header_ids:
-                kids = below.get(row.id, [])
+                         f"{found_row.code} is an HCPCS Level II modifier "
+                         f"({found_row.display}), not a code: it goes on a claim line after "
+                         "the procedure code it modifies.")
+            elif found_row.id in header_ids:
+                kids = below.get(found_row.id, [])
                 self.add(Severity.ERROR, FindingKind.NOT_BILLABLE, item,
-                         f"{row.code} ({row.display}) is a {row.level.lower()} of "
-                         f"{len(kids):,} HCPCS codes, not a code: choose the code for the "
-                         "item or service supplied.", kids)
-            elif row.id in dated_ids:
-                self._dated_out(item, row, replacements.get(row.id, []))
+                         f"{found_row.code} ({found_row.display}) is a "
+                         f"{found_row.level.lower()} of {len(kids):,} HCPCS codes, not a code: "
+                         "choose the code for the item or service supplied.", kids)
+            elif found_row.id in dated_ids:
+                self._dated_out(item, found_row, replacements.get(found_row.id, []))
             if len(item.positions) > 1:
                 self.add(Severity.WARNING, FindingKind.DUPLICATE, item,
                          f"{item.label} is listed {len(item.positions)} times: report each "

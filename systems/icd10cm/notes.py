@@ -29,7 +29,7 @@ EXCLUDES1 = RelationKind.EXCLUDES1
 CODE_FIRST = RelationKind.CODE_FIRST
 USE_ADDITIONAL_CODE = RelationKind.USE_ADDITIONAL_CODE
 KINDS = (EXCLUDES1, CODE_FIRST, USE_ADDITIONAL_CODE)
-PREFIX = {EXCLUDES1: "Excludes1:", CODE_FIRST: "Code first", USE_ADDITIONAL_CODE: "Use additional"}
+PREFIX: dict[str, str] = {EXCLUDES1: "Excludes1:", CODE_FIRST: "Code first", USE_ADDITIONAL_CODE: "Use additional"}
 MAX_LINES = 6
 CONDITIONAL = re.compile(r"\b(?:if|where) (?:applicable|known)\b", re.I)
 
@@ -82,10 +82,10 @@ def instructions(rows: Sequence[NoteRow], kind: str) -> list[Instruction]:
         return []
     out: list[Instruction] = []
     if kind == CODE_FIRST:
-        inst = Instruction(kind, [], [], [])
+        whole = Instruction(kind, [], [], [])
         for r in mine:
-            _add(inst, r)
-        out.append(inst)
+            _add(whole, r)
+        out.append(whole)
     elif kind == USE_ADDITIONAL_CODE:
         heading: Instruction | None = None
         by_line: dict[str, Instruction] = {}

@@ -120,13 +120,13 @@ class _Builder:
 
     def annotate(self, node: Node, el: ET.Element) -> None:
         node.inclusion_terms.extend(_texts(el, "inclusionTerm"))
-        for tag, kind in GUIDELINE_TAGS.items():
-            node.guidelines.extend((kind, t) for t in _texts(el, tag))
+        for tag, guideline in GUIDELINE_TAGS.items():
+            node.guidelines.extend((guideline, t) for t in _texts(el, tag))
         vis = el.find("visualImpairment")
         if vis is not None:
             node.guidelines.extend((GuidelineKind.NOTE, t) for t in _visual_impairment(vis))
-        for tag, kind in RELATION_TAGS.items():
-            node.relations.extend((kind, t) for t in _texts(el, tag))
+        for tag, relation in RELATION_TAGS.items():
+            node.relations.extend((relation, t) for t in _texts(el, tag))
 
     def diag(
         self,

@@ -385,7 +385,7 @@ class _Run:
                       elsewhere: list[tuple[ReleaseRow, CodeRow]]) -> None:
         row = item.row
         assert row is not None
-        level = LEVEL_NAMES.get(row.level, "a heading")
+        level = LEVEL_NAMES.get(CodeLevel(row.level), "a heading")
         if row.level in HEADER_LEVELS:
             message = (f"{row.code} ({row.display}) is {level}, a range of categories, not a "
                        "code: report the billable code the record supports.")
