@@ -6,12 +6,14 @@ our driver (``Settings.sqlalchemy_url``: psycopg 3 for PostgreSQL).
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import Connection, Engine, create_engine, event
 
 from domain.settings import Settings
 
 
-def _sqlite_pragmas(dbapi_conn, _record) -> None:  # type: ignore[no-untyped-def]
+def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     # Let SQLAlchemy, not the sqlite3 module, decide when transactions begin (see _begin).
     dbapi_conn.isolation_level = None
     cur = dbapi_conn.cursor()
@@ -23,7 +25,7 @@ def _sqlite_pragmas(dbapi_conn, _record) -> None:  # type: ignore[no-untyped-def
     cur.close()
 
 
-def _begin(conn) -> None:  # type: ignore[no-untyped-def]
+def _begin(conn: Any) -> None:
     """A real BEGIN for every SQLAlchemy transaction, reads included: the sqlite3 module only
     begins before writes, so a request's SELECTs would each see a different database state
     while a release is being replaced. With it, a request reads one snapshot (WAL)."""

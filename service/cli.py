@@ -17,6 +17,7 @@ from pydantic import ValidationError
 from pydantic_settings import SettingsError
 from sqlalchemy import Engine, select
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
+from sqlmodel import col
 
 from domain.settings import Settings, get_settings, settings_problem
 from domain.spec import CodeSystemSpec, ImportFileError, Source
@@ -118,7 +119,7 @@ def _has_release(engine: Engine, system_id: str) -> bool:
 
     with engine.connect() as conn:
         return conn.execute(
-            select(Release.id).where(Release.system_id == system_id).limit(1)
+            select(col(Release.id)).where(col(Release.system_id) == system_id).limit(1)
         ).first() is not None
 
 
@@ -178,9 +179,9 @@ def cmd_changes(args: argparse.Namespace, settings: Settings) -> None:
     engine = _engine(settings)
     _migrate(engine)
     with engine.connect() as conn:
-        versions = dict(conn.execute(
-            select(Release.version, Release.id).where(Release.system_id == args.system)
-        ).all())
+        versions: dict[str, int] = {v: i for v, i in conn.execute(
+            select(col(Release.version), col(Release.id))
+            .where(col(Release.system_id) == args.system)) if i is not None}
         for wanted in (args.from_version, args.to_version):
             if wanted not in versions:
                 loaded = ", ".join(sorted(versions)) or "none"

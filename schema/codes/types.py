@@ -42,7 +42,8 @@ class CodeContext(Protocol):
 
 
 def _ctx(info: Info) -> CodeContext:
-    return info.context  # type: ignore[no-any-return]
+    context: CodeContext = info.context
+    return context
 
 
 def _require_key(info: Info) -> None:

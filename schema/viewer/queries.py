@@ -28,7 +28,8 @@ _TOP_LEVEL = re.compile(r"[a-z]{2,63}")
 
 
 def _ctx(info: Info) -> Context:
-    return info.context  # type: ignore[no-any-return]
+    context: Context = info.context
+    return context
 
 
 def normalise_email(raw: str) -> str:
