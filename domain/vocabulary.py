@@ -29,6 +29,7 @@ class DescriptionKind(StrEnum):
     SHORT = "SHORT"
     LAY = "LAY"
     INCLUSION_TERM = "INCLUSION_TERM"
+    INDEX_TERM = "INDEX_TERM"
 
 
 class RelationKind(StrEnum):
@@ -44,3 +45,4 @@ class GuidelineKind(StrEnum):
     INCLUDES = "INCLUDES"
     NOTE = "NOTE"
     SEVENTH_CHARACTER = "SEVENTH_CHARACTER"
+    DEFINITION = "DEFINITION"

@@ -81,6 +81,10 @@ described(
         ),
         "LAY": "A plain-language description.",
         "INCLUSION_TERM": "A term listed under the code as coded here.",
+        "INDEX_TERM": (
+            "A term of the system's Alphabetic Index that leads to the code (ICD-10-PCS: "
+            "`Appendectomy` for the appendix resections and excisions)."
+        ),
     },
 )
 
@@ -107,6 +111,10 @@ described(
         "INCLUDES": "An includes note.",
         "NOTE": "A plain instructional note.",
         "SEVENTH_CHARACTER": "A 7th-character instruction or definition.",
+        "DEFINITION": (
+            "An official definition: of an ICD-10-PCS table's operation (`Resection: Cutting "
+            "out or off, without replacement, all of a body part`)."
+        ),
     },
 )
 
@@ -164,6 +172,11 @@ described(
         "DUPLICATE": (
             "The same code listed more than once, however it is spelled "
             "(WARNING)."
+        ),
+        "INVALID_COMBINATION": (
+            "An ICD-10-PCS code of a real table that no row of the table allows (ERROR): the "
+            "message names the character the closest row refuses. Suggestions: the valid codes "
+            "that differ in that character."
         ),
     },
 )

@@ -12,14 +12,16 @@ from enum import StrEnum
 from domain.spec import CodeSystemSpec
 from systems.hcpcs.spec import HCPCS
 from systems.icd10cm.spec import ICD10CM
+from systems.icd10pcs.spec import ICD10PCS
 
-SPECS: dict[str, CodeSystemSpec] = {spec.id: spec for spec in (ICD10CM, HCPCS)}
+SPECS: dict[str, CodeSystemSpec] = {spec.id: spec for spec in (ICD10CM, ICD10PCS, HCPCS)}
 
 
 class CodeSystemId(StrEnum):
     """The systems' ids as an enum (the GraphQL ``CodeSystemId``), one member per spec."""
 
     ICD10CM = ICD10CM.id
+    ICD10PCS = ICD10PCS.id
     HCPCS = HCPCS.id
 
 

@@ -27,11 +27,13 @@ class FindingKind(StrEnum):
     CODE_FIRST_SEQUENCE = "CODE_FIRST_SEQUENCE"
     USE_ADDITIONAL_CODE = "USE_ADDITIONAL_CODE"
     DUPLICATE = "DUPLICATE"
+    INVALID_COMBINATION = "INVALID_COMBINATION"
 
 
 # Findings are reported errors first, then warnings, each in claim order; within one position
 # in this order of kinds.
-KIND_ORDER = (FindingKind.UNKNOWN_CODE, FindingKind.NOT_VALID_ON_DATE, FindingKind.NOT_BILLABLE,
+KIND_ORDER = (FindingKind.UNKNOWN_CODE, FindingKind.INVALID_COMBINATION,
+              FindingKind.NOT_VALID_ON_DATE, FindingKind.NOT_BILLABLE,
               FindingKind.MISSING_SEVENTH_CHARACTER, FindingKind.EXCLUDES1_CONFLICT,
               FindingKind.CODE_FIRST_SEQUENCE, FindingKind.USE_ADDITIONAL_CODE,
               FindingKind.DUPLICATE)

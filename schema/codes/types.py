@@ -17,7 +17,10 @@ from schema.codes.prefetch import Prefetch
 from schema.enums import CodeLevel, CodeSystemId, DescriptionKind, GuidelineKind, RelationKind
 from schema.errors import REGISTRATION_REQUIRED, coded_error
 from schema.hcpcs.types import HcpcsDetails
+from schema.icd10pcs.types import PcsAxis
 from systems.hcpcs.spec import HCPCS
+from systems.icd10pcs.axes import axes_of
+from systems.icd10pcs.spec import ICD10PCS
 
 # Stored value to enum member: a dict lookup, cheaper than calling the enum (thousands a query).
 LEVELS = {m.value: m for m in CodeLevel}
@@ -182,6 +185,23 @@ class Code:
         texts = await loaders.descriptions_by_content.load(row.content_id)
         short = next((d.text for d in texts if d.kind == DescriptionKindValue.SHORT), None)
         return HcpcsDetails.from_details(short, details)
+
+    @strawberry.field(description="ICD-10-PCS: each of the code's seven characters, in order, "
+                      "with its axis, label and definition; null for other systems and for "
+                      "sections, body systems and tables.")
+    async def pcs_axes(self, info: Info) -> list[PcsAxis] | None:
+        row = self._row
+        if row.level != CodeLevelValue.CODE or row.parent_id is None:
+            return None
+        ctx = _ctx(info)
+        release = ctx.release_by_id(row.release_id)
+        if release is None or release.system_id != ICD10PCS.id:
+            return None
+        table = await ctx.loaders.code_by_id.load(row.parent_id)
+        details = (await ctx.loaders.details_by_content.load(table.content_id)
+                   if table is not None else None)
+        axes = axes_of(details, row.key) if details is not None else None
+        return None if axes is None else [PcsAxis.from_axis(a) for a in axes]
 
     @strawberry.field(description="The item one level up; null for a chapter.")
     def parent(self, info: Info) -> Code | None:

@@ -29,7 +29,8 @@ EXCLUDES1 = RelationKind.EXCLUDES1
 CODE_FIRST = RelationKind.CODE_FIRST
 USE_ADDITIONAL_CODE = RelationKind.USE_ADDITIONAL_CODE
 KINDS = (EXCLUDES1, CODE_FIRST, USE_ADDITIONAL_CODE)
-PREFIX: dict[str, str] = {EXCLUDES1: "Excludes1:", CODE_FIRST: "Code first", USE_ADDITIONAL_CODE: "Use additional"}
+PREFIX: dict[str, str] = {EXCLUDES1: "Excludes1:", CODE_FIRST: "Code first",
+                          USE_ADDITIONAL_CODE: "Use additional"}
 MAX_LINES = 6
 CONDITIONAL = re.compile(r"\b(?:if|where) (?:applicable|known)\b", re.I)
 

@@ -43,16 +43,22 @@ def _own_postgres(base: str, suffix: str) -> str:
     return url
 
 
-@pytest.fixture(scope="session", params=["sqlite", "postgresql"])
-def hcpcs_settings(request: pytest.FixtureRequest,
-                   tmp_path_factory: pytest.TempPathFactory) -> Settings:
-    if request.param == "sqlite":
-        path: Path = tmp_path_factory.mktemp("hcpcs") / "medcode.db"
-        return Settings(database_url=f"sqlite:///{path}")
+def loaded_database(backend: str, label: str, tmp_path_factory: pytest.TempPathFactory) -> str:
+    """The URL of an empty database of this run's own: a SQLite file, or ``<db>_<label>`` next
+    to MEDCODE_TEST_POSTGRES_URL's (skipped without it)."""
+    if backend == "sqlite":
+        path: Path = tmp_path_factory.mktemp(label) / "medcode.db"
+        return f"sqlite:///{path}"
     base = os.environ.get(POSTGRES_ENV)
     if not base:
         pytest.skip(f"PostgreSQL tests need {POSTGRES_ENV} (set by .ci/run)")
-    return Settings(database_url=_own_postgres(base, "hcpcs"))
+    return _own_postgres(base, label)
+
+
+@pytest.fixture(scope="session", params=["sqlite", "postgresql"])
+def hcpcs_settings(request: pytest.FixtureRequest,
+                   tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    return Settings(database_url=loaded_database(request.param, "hcpcs", tmp_path_factory))
 
 
 @pytest.fixture(scope="session")
