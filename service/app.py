@@ -32,14 +32,12 @@ from service.metrics import OperationLabel
 from service.middleware import EdgeMiddleware
 from service.migrate import is_current
 from service.persisted import make_persisted_store
+from service.policy import PER_REQUEST_HEADERS, Policy
 from service.router import MedcodeGraphQLRouter
 
 log = logging.getLogger(__name__)
 
-EXPOSED_HEADERS = [
-    "RateLimit-Policy", "RateLimit", "X-RateLimit-Limit", "X-RateLimit-Remaining",
-    "X-RateLimit-Reset", "Retry-After", "X-Request-Id", "ETag",
-]
+EXPOSED_HEADERS = [*PER_REQUEST_HEADERS, "ETag"]  # what a browser's script may read
 
 
 def warm_up(engine: Engine) -> None:
@@ -92,7 +90,8 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None, *
     settings = settings or get_settings()
     engine = engine or make_engine(settings)
     store = store or make_store(engine=engine, redis_url=settings.redis_url)
-    meter = Metering(settings, engine, store, clock)
+    policy = Policy(settings, store, clock)  # both request paths ask it
+    meter = Metering(settings, engine, policy)
     extensions: list[Any] = [OperationLabel, *([MeteringExtension] if metering else [])]
     if settings.result_cache_entries > 0:  # after metering: every request is still charged
         cache = ResultCache(settings.result_cache_entries)
@@ -124,6 +123,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None, *
     app.state.settings = settings
     logs.ACCESS.enabled = settings.access_log
     app.state.metering = meter
+    app.state.policy = policy
     meter.install(app)
     persisted = make_persisted_store(redis_url=settings.redis_url,
                                      max_entries=settings.persisted_query_entries,
@@ -151,7 +151,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None, *
                                   recheck_seconds=settings.fast_path_recheck_seconds)
         app.state.prepared = answers
         app.fast_path = FastPath(partial(FastAPI.__call__, app), answers=answers,
-                                 metering=meter)
+                                 policy=policy)
 
     @app.get("/metrics", include_in_schema=False)
     def metrics_endpoint() -> Response:

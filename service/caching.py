@@ -1,11 +1,12 @@
 """A bounded in-memory cache of query results, per loaded release.
 
 Reference data changes only when a release is loaded, so the result of a query is a function of
-its document, variables, the loaded releases and whether the caller is a guest (guests get the
-gated fields as ``null``). The extension sits after the metering extension: every request is
-still priced and charged before this runs, and views of codes that came back ``null`` are still
-refunded from the cached data. Results with errors other than the guest gate, mutations, and
-anything that reads the caller (``viewer``) are never cached.
+its document, variables, the loaded releases and what the caller may see (``Policy.audience``
+in ``service.policy``: guests get the gated fields as ``null``). The extension sits after the
+metering extension: every request is still priced and charged before this runs, and views of
+codes that came back ``null`` are still refunded from the cached data. Results with errors
+other than the guest gate, mutations, and anything that reads the caller (``viewer``) are never
+cached.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from domain.lru import BoundedLRU
 from domain.releases import signature
 from schema.errors import REGISTRATION_REQUIRED
 from service import metrics
+from service.policy import Audience
 
 UNCACHEABLE_FIELDS = frozenset({"viewer", "__schema", "__type"})
 MAX_ENTRIES = 4096
@@ -42,10 +44,10 @@ class ResultCache(BoundedLRU[str, "Entry"]):
         super().__init__(max_entries, max_bytes)
 
 
-def result_key(releases: str, ctx: Any, query: str | None, operation_name: str | None,
+def result_key(releases: str, seen_by: Audience, query: str | None, operation_name: str | None,
                variables: dict[str, Any] | None) -> str:
-    """What a result depends on: the document, the variables, the releases, the guest gate."""
-    payload = json.dumps([query, operation_name, variables, ctx.viewer.is_guest, releases],
+    """What a result depends on: the document, the variables, the releases, the audience."""
+    payload = json.dumps([query, operation_name, variables, seen_by, releases],
                          sort_keys=True, default=str)
     return hashlib.sha256(payload.encode()).hexdigest()
 
@@ -87,14 +89,15 @@ def make_cache_extension(cache: ResultCache) -> type[SchemaExtension]:
                 # the refund included.
                 yield
                 return
-            key = result_key(releases, ec.context, ec.query, ec.operation_name, ec.variables)
+            seen_by = ec.context.policy.audience(ec.context.viewer)
+            key = result_key(releases, seen_by, ec.query, ec.operation_name, ec.variables)
             preparation = getattr(ec.context, "preparation", None)
             hit = cache.get(key)
             if hit is not None:
                 metrics.CACHE.labels("result", "hit").inc()
                 ec.result = GraphQLExecutionResult(data=hit[0], errors=hit[1])
                 if preparation is not None:
-                    preparation.releases = releases
+                    preparation.releases, preparation.audience = releases, seen_by
                     preparation.operation = metrics.operation.get()
                 yield
                 return
@@ -104,7 +107,7 @@ def make_cache_extension(cache: ResultCache) -> type[SchemaExtension]:
             if result is None or not _only_gate_errors(result.errors):
                 return
             if preparation is not None:  # the fast path may keep the response
-                preparation.releases = releases
+                preparation.releases, preparation.audience = releases, seen_by
                 preparation.operation = metrics.operation.get()
             size = len(orjson.dumps(result.data, default=str))
             if size <= MAX_RESULT_BYTES:

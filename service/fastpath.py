@@ -6,17 +6,21 @@ Strawberry, metering, the resolvers). When its answer is one the result cache ma
 (``service.caching``: a query, not about the caller, no errors but the guest gate) and cost what
 it charged (no code came back null to be refunded), the response is kept ready to send: body
 bytes split around ``extensions.cost.remaining``, headers, and the views it costs. The next
-request with the same body bytes (a GET: the same query string), ``Accept`` and ``Origin``, side
-of the gate and releases is answered here, in plain ASGI, with nothing parsed (a GET naming the
-answer's ETag in ``If-None-Match`` gets its 304, charged, as the long way does it):
+request with the same body bytes (a GET: the same query string), ``Accept`` and ``Origin``,
+audience (what the caller may see: ``Policy.audience``) and releases is answered here,
+in plain ASGI, with nothing parsed (a GET naming the answer's ETag in ``If-None-Match`` gets its
+304, charged, as the long way does it). Who is calling, what the answer may be seen by, what it
+costs and which headers say so are the long way's decisions, asked of the same
+``service.policy.Policy``:
 
 - the caller: a guest by address (``X-Forwarded-For`` from trusted proxies, as the long way), or
   credentials the long way proved within ``MEDCODE_FAST_PATH_RECHECK_SECONDS``. Unknown,
-  malformed, revoked or stale keys go the long way, which answers them.
-- the charge: the same views through the same ``Meter``. A limited plan's charge is one atomic
-  store call; refused or unanswered, the request goes the long way, which answers the 429 or 503
-  (a refused charge takes nothing, so nothing is charged twice). Unlimited plans are tallied in
-  memory (see ``domain.metering.quota.Meter``).
+  malformed, revoked or stale keys go the long way, which answers them, and keys the answer it
+  prepares by the audience it found.
+- the charge: the views the long way charged, through the same policy. A limited plan's charge
+  is one atomic store call; refused or unanswered, the request goes the long way, which answers
+  the 429 or 503 (a refused charge takes nothing, so nothing is charged twice). Unlimited plans
+  are tallied in memory (see ``domain.metering.quota.Meter``).
 - the releases: read from the database at most once per recheck interval (a database that does
   not answer sends every request the long way, which answers 503), and at once after a release
   is loaded in this process (``domain.generation``).
@@ -29,6 +33,7 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
@@ -39,11 +44,11 @@ from sqlalchemy.exc import SQLAlchemyError
 from domain import generation
 from domain.lru import BoundedLRU
 from domain.metering.quota import QuotaState, StoreUnavailable
-from domain.metering.subjects import client_address, guest_subject
+from domain.metering.viewer import Viewer
 from domain.releases import RELEASES, signature
-from service import http_cache, logs, metrics, middleware
+from service import http_cache, metrics, middleware
 from service.encoding import encode
-from service.metering import Metering, rate_limit_headers
+from service.policy import PER_REQUEST_HEADERS, Audience, Policy
 
 log = logging.getLogger(__name__)
 
@@ -51,18 +56,18 @@ PREPARE = "medcode.prepare"  # the key of a request's Preparation in the ASGI sc
 MAX_BODY = 65_536
 MAX_ANSWER = 4_000_000
 _REMAINING = "\x00medcode-remaining\x00"
-_PER_REQUEST = frozenset({
-    b"content-length", b"x-request-id", b"date", b"server", b"ratelimit-policy", b"ratelimit",
-    b"x-ratelimit-limit", b"x-ratelimit-remaining", b"x-ratelimit-reset", b"retry-after",
-})
+# Headers not kept in a prepared answer: the request's own, made again for each.
+_PER_REQUEST = frozenset({b"content-length", b"date", b"server",
+                          *(name.lower().encode() for name in PER_REQUEST_HEADERS)})
 
-Key = tuple[str, bool, bytes | None, bytes | None, bytes]  # releases, guest, Accept, Origin, body
+# releases, audience, Accept, Origin, body
+Key = tuple[str, Audience, bytes | None, bytes | None, bytes]
 
 
 class Keep(NamedTuple):
-    """A request the long way answers and may prepare: a kept answer's key but the releases."""
+    """A request the long way answers and may prepare: a kept answer's key but the releases
+    and the audience, which the long way finds."""
 
-    guest: bool
     accept: bytes | None
     origin: bytes | None
     body: bytes
@@ -71,10 +76,11 @@ class Keep(NamedTuple):
 @dataclass(slots=True)
 class Preparation:
     """What the long way learned of one request, filled in by the metering and result-cache
-    extensions: the releases it answered from (set only when the answer may be kept), and the
-    views it asked for and was finally charged."""
+    extensions: the releases it answered from and the audience it answered for (set only when
+    the answer may be kept), and the views it asked for and was finally charged."""
 
     releases: str | None = None
+    audience: Audience | None = None
     operation: str = "-"
     requested: int = -1
     actual: int = -1
@@ -121,12 +127,10 @@ class PreparedAnswers:
         self._releases: str | None = None
         self._checked_until = 0.0
         self._generation = -1
+        self.get: Callable[[Key], Prepared | None] = self._answers.get  # one call a request
 
     def __len__(self) -> int:
         return len(self._answers)
-
-    def get(self, key: Key) -> Prepared | None:
-        return self._answers.get(key)
 
     def put(self, key: Key, answer: Prepared) -> None:
         size = answer.size + len(key[4])
@@ -154,12 +158,10 @@ class PreparedAnswers:
 class FastPath:
     """The outermost ASGI layer: answers what it has prepared, prepares what the app answers."""
 
-    def __init__(self, app: Any, *, answers: PreparedAnswers, metering: Metering) -> None:
+    def __init__(self, app: Any, *, answers: PreparedAnswers, policy: Policy) -> None:
         self.app = app
         self.answers = answers
-        self.metering = metering
-        self.meter = metering.meter
-        self._guests: dict[tuple[str | None, str | None], str] = {}
+        self.policy = policy
         self._flushed_at = time.perf_counter()  # when metrics.flush_batches last ran here
         self._misses = metrics.CACHE.labels("prepared", "miss")
 
@@ -180,7 +182,6 @@ class FastPath:
         plain = (plain and b"transfer-encoding" not in headers
                  and (declared is None or declared.isdigit()))
         length = int(declared) if plain and declared is not None else -1
-        authorization, api_key = headers.get(b"authorization"), headers.get(b"x-api-key")
         accept = headers.get(b"accept")
         origin = headers.get(b"origin")  # CORS headers differ by origin: part of the key
         body: bytes | None
@@ -193,7 +194,8 @@ class FastPath:
         else:
             content_type = headers.get(b"content-type", b"")
             if not (plain and 0 <= length <= MAX_BODY
-                    and content_type.split(b";")[0].strip() == b"application/json"):
+                    and (content_type == b"application/json"
+                         or content_type.split(b";")[0].strip() == b"application/json")):
                 await self.app(scope, receive, send)
                 return
             chunks: list[bytes] = []
@@ -206,29 +208,24 @@ class FastPath:
                     break
             key_body = body = chunks[0] if len(chunks) == 1 else b"".join(chunks)
 
-        guest = authorization is None and api_key is None
         try:
-            found = self._find(scope, key_body, guest, authorization, api_key, accept, origin,
-                               headers.get(b"x-forwarded-for"))
+            found = self._find(scope, headers, key_body, accept, origin)
         except Exception:  # a bug here must not cost the request: the long way answers
             log.exception("fast path lookup failed")
             found = None
         if found is None or isinstance(found, Keep):
             await self._long_way(scope, body, receive, send, found)
             return
-        answer, plan, subject = found
-        limit = self.meter.plan_limit(plan)
-        state = None
-        if limit is None:
-            self.meter.tally(subject, answer.views)
-        else:
-            try:
-                state = self.meter.charge(subject, limit, answer.views)
-            except StoreUnavailable:
-                state = None
-            if state is None or not state.granted:
-                await self._long_way(scope, body, receive, send, None)
-                return
+        answer, viewer = found
+        policy = self.policy
+        try:
+            state = policy.charge_prepared(viewer, answer.views)
+        except StoreUnavailable:  # the long way answers the 503
+            await self._long_way(scope, body, receive, send, None)
+            return
+        if state is not None and not state.granted:  # the long way answers the 429
+            await self._long_way(scope, body, receive, send, None)
+            return
 
         request_id = middleware.request_id(headers.get(b"x-request-id"))
         if_none_match = headers.get(b"if-none-match")
@@ -240,71 +237,45 @@ class FastPath:
             payload = b"%snull%s" % (answer.head, answer.tail)
         else:
             payload = b"%s%d%s" % (answer.head, state.remaining or 0, answer.tail)
-        headers = [*answer.headers, (b"content-length", b"%d" % len(payload)),
-                   *_per_request(request_id, state)]
-        await send({"type": "http.response.start", "status": 200, "headers": headers})
+        sent = [*answer.headers, (b"content-length", b"%d" % len(payload)),
+                *policy.request_headers(request_id, state)]
+        await send({"type": "http.response.start", "status": 200, "headers": sent})
         await send({"type": "http.response.body", "body": payload})
         if answer.views:
-            metrics.add_views(plan, answer.views)
+            policy.delivered(viewer, answer.views, batched=True)
         elapsed = time.perf_counter() - started
         answer.metrics.observe(elapsed)
         if started - self._flushed_at >= 1.0:
             self._flushed_at = started
             metrics.flush_batches()
-        if logs.ACCESS.on():
-            logs.ACCESS.line(f"{scope['method']} /graphql 200 {elapsed * 1000:.2f}ms",
-                             request_id)
+        middleware.access(scope["method"], "/graphql", 200, elapsed, request_id)
 
-    def _find(self, scope: dict[str, Any], body: bytes, guest: bool,
-              authorization: bytes | None, api_key: bytes | None, accept: bytes | None,
-              origin: bytes | None,
-              forwarded: bytes | None) -> tuple[Prepared, str, str] | Keep | None:
-        """(answer, plan, subject) to answer here; else what the long way may prepare."""
-        if guest:
-            client = scope.get("client")
-            plan = "guest"
-            subject = self._guest(client[0] if client else None, forwarded)
-        else:
-            viewer = self.metering.auth.checked_viewer(
-                None if authorization is None else authorization.decode("latin-1"),
-                None if api_key is None or authorization is not None
-                else api_key.decode("latin-1"))
-            if viewer is None:  # the long way checks the key, and may prepare the answer
-                return Keep(False, accept, origin, body)
-            plan, subject = viewer.plan, viewer.subject
+    def _find(self, scope: dict[str, Any], headers: dict[bytes, bytes], body: bytes,
+              accept: bytes | None,
+              origin: bytes | None) -> tuple[Prepared, Viewer] | Keep | None:
+        """(answer, caller) to answer here; else what the long way may prepare."""
+        viewer = self.policy.known_caller(scope, headers)
+        if viewer is None:  # the long way checks the key, and may prepare the answer
+            return Keep(accept, origin, body)
         releases = self.answers.releases()
         answer = None if releases is None else self.answers.get(
-            (releases, guest, accept, origin, body))
+            (releases, self.policy.audience(viewer), accept, origin, body))
         if answer is None:
             self._misses.inc()
-            return Keep(guest, accept, origin, body)
-        return answer, plan, subject
+            return Keep(accept, origin, body)
+        return answer, viewer
 
     async def _not_modified(self, send: Any, answer: Prepared, state: QuotaState | None,
                             request_id: str, started: float) -> None:
         """A GET whose If-None-Match names the answer's tag: 304, charged as the long way
         charges it (the answer was, in effect, served again)."""
-        headers = [*((k, v) for k, v in answer.headers
-                     if k not in (b"content-type", b"content-encoding")),
-                   *_per_request(request_id, state)]
+        headers = [*http_cache.not_modified_headers(answer.headers),
+                   *self.policy.request_headers(request_id, state)]
         await send({"type": "http.response.start", "status": 304, "headers": headers})
         await send({"type": "http.response.body", "body": b""})
         elapsed = time.perf_counter() - started
-        operation = answer.metrics.operation
-        metrics.REQUESTS.labels("/graphql", operation, "304").inc()
-        metrics.LATENCY.labels("/graphql", operation).observe(elapsed)
-        if logs.ACCESS.on():
-            logs.ACCESS.line(f"GET /graphql 304 {elapsed * 1000:.2f}ms", request_id)
-
-    def _guest(self, peer: str | None, forwarded: bytes | None) -> str:
-        memo = (peer, None if forwarded is None else forwarded.decode("latin-1"))
-        subject = self._guests.get(memo)
-        if subject is None:
-            if len(self._guests) >= 10_000:
-                self._guests.clear()
-            address = client_address(peer, memo[1], self.metering.trusted)
-            subject = self._guests[memo] = guest_subject(address)
-        return subject
+        middleware.observe("/graphql", answer.metrics.operation, 304, elapsed)
+        middleware.access("GET", "/graphql", 304, elapsed, request_id)
 
     async def _long_way(self, scope: dict[str, Any], body: bytes | None, receive: Any,
                         send: Any, keep: Keep | None) -> None:
@@ -317,7 +288,7 @@ class FastPath:
             if not replayed:
                 replayed = True
                 return {"type": "http.request", "body": body, "more_body": False}
-            return await receive()  # type: ignore[no-any-return]
+            return await receive()
 
         if keep is None:
             await self.app(scope, replay, send)
@@ -336,19 +307,9 @@ class FastPath:
 
         await self.app(scope, replay, keep_send)
         p = preparation
-        if (p.releases is None or start.get("status") != 200 or p.requested < 0
-                or p.requested != p.actual):
+        if (p.releases is None or p.audience is None or start.get("status") != 200
+                or p.requested < 0 or p.requested != p.actual):
             return
         answer = prepare(start, b"".join(parts), p.actual, p.operation)
         if answer is not None:
-            self.answers.put((p.releases, *keep), answer)
-
-
-
-def _per_request(request_id: str, state: QuotaState | None) -> list[tuple[bytes, bytes]]:
-    """This request's own headers: its id and, for a limited plan, its quota."""
-    headers = [(b"x-request-id", request_id.encode())]
-    if state is not None:
-        headers += [(k.lower().encode(), v.encode())
-                    for k, v in rate_limit_headers(state).items()]
-    return headers
+            self.answers.put((p.releases, p.audience, *keep), answer)

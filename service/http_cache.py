@@ -28,8 +28,8 @@ from starlette.responses import Response
 CACHE_CONTROL = "no-cache"
 NOT_CACHEABLE = "no-store"
 VARY = ("Authorization", "X-API-Key")
-# Headers a 304 must not carry (it has no body), per RFC 9110 §15.4.5.
-_BODY_HEADERS = frozenset({"content-length", "content-type", "content-encoding"})
+# Headers a 304 must not carry (it has no body), per RFC 9110 §15.4.5; as ASGI names them.
+_BODY_HEADERS = frozenset({b"content-length", b"content-type", b"content-encoding"})
 
 
 def release_signature(releases: Iterable[Any]) -> str:
@@ -68,9 +68,15 @@ def add_vary(response: Response, *names: str) -> None:
     response.headers["Vary"] = ", ".join(merged)
 
 
+def not_modified_headers(
+        headers: Iterable[tuple[bytes, bytes]]) -> list[tuple[bytes, bytes]]:
+    """A 304's headers from its 200's: all (ETag, quota …) but those of a body. The long way
+    and the fast path send their 304s with these."""
+    return [(k, v) for k, v in headers if k.lower() not in _BODY_HEADERS]
+
+
 def not_modified(response: Response) -> Response:
     """The 304 for ``response``: its headers (ETag, quota …) and no body."""
     out = Response(status_code=304)  # Starlette sends no Content-Length for a 304
-    out.raw_headers.extend((k, v) for k, v in response.raw_headers
-                           if k.decode("latin-1").lower() not in _BODY_HEADERS)
+    out.raw_headers.extend(not_modified_headers(response.raw_headers))
     return out

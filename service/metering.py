@@ -1,4 +1,5 @@
-"""Metering wired into the GraphQL endpoint.
+"""Metering wired into the GraphQL endpoint: the long way's use of the policy
+(``service.policy``, which the fast path asks too).
 
 1. ``Metering.context`` (the router's ``context_getter``) identifies the caller: no key is a
    guest keyed by client address; a malformed, unknown or revoked key is a 401 before anything
@@ -30,21 +31,12 @@ from strawberry.extensions import SchemaExtension
 from strawberry.fastapi import GraphQLRouter
 from strawberry.types.unset import UNSET
 
-from domain.metering.authenticator import Authenticator
 from domain.metering.credentials import AuthError, KeyStoreUnavailable
-from domain.metering.quota import (
-    WINDOW_SECONDS,
-    Clock,
-    Meter,
-    QuotaState,
-    QuotaStore,
-    StoreUnavailable,
-)
-from domain.metering.subjects import client_address, guest_subject, trusted_networks
+from domain.metering.quota import Meter, QuotaState, StoreUnavailable
 from domain.metering.viewer import Viewer
 from domain.settings import Settings
 from schema.context import Context
-from schema.cost import delivered_views, request_cost
+from schema.cost import delivered_views
 from schema.errors import (
     BAD_REQUEST,
     QUOTA_EXCEEDED,
@@ -54,6 +46,8 @@ from schema.errors import (
 )
 from service import metrics
 from service.encoding import encode
+from service.fastpath import PREPARE
+from service.policy import Policy
 
 log = logging.getLogger(__name__)
 
@@ -68,27 +62,26 @@ REGISTER_TIP = (
 
 
 class MeteredContext(Context):
-    """A request context made by the metering: it always has a meter and a client address."""
+    """A request context made by the metering: it always has the policy, a meter and a client
+    address."""
 
     meter: Meter
+    response: Response  # set by Strawberry's FastAPI view before execution
 
-    def __init__(self, engine: Engine, settings: Settings, viewer: Viewer, *, meter: Meter,
+    def __init__(self, engine: Engine, settings: Settings, policy: Policy, viewer: Viewer, *,
                  address: str) -> None:
-        super().__init__(engine, settings, viewer, meter=meter, address=address)
+        super().__init__(engine, settings, viewer, meter=policy.meter, address=address)
+        self.policy = policy
 
 
-def rate_limit_headers(state: QuotaState | None) -> dict[str, str]:
-    """The contract's headers. An unlimited plan has no allowance to describe: none are sent."""
-    if state is None or state.limit is None:
+def current_quota_headers(context: Any) -> dict[str, str]:
+    """The quota headers of an answer that charged nothing (a 400): the caller's allowance as
+    it stands, best effort."""
+    if not isinstance(context, MeteredContext):
         return {}
-    remaining = state.remaining
-    return {
-        "RateLimit-Policy": f'"day";q={state.limit};w={WINDOW_SECONDS}',
-        "RateLimit": f'"day";r={remaining};t={state.seconds_to_reset}',
-        "X-RateLimit-Limit": str(state.limit),
-        "X-RateLimit-Remaining": str(remaining),
-        "X-RateLimit-Reset": str(state.reset_at),
-    }
+    with contextlib.suppress(StoreUnavailable):
+        return context.policy.quota_headers(context.current_quota())
+    return {}
 
 
 def error_response(status: int, message: str, code: str,
@@ -119,57 +112,45 @@ def quota_message(viewer: Viewer, state: QuotaState, requested: int) -> str:
 
 
 class Metering:
-    """App-wide metering: the authenticator, the meter, and the HTTP answers they need."""
+    """The long way's metering: request contexts, and the HTTP answers to auth and store
+    failures, by the app's policy."""
 
-    def __init__(self, settings: Settings, engine: Engine, store: QuotaStore,
-                 clock: Clock) -> None:
+    def __init__(self, settings: Settings, engine: Engine, policy: Policy) -> None:
         self.settings = settings
         self.engine = engine
-        self.meter = Meter(store, settings.plan_limits, clock)
-        self.auth = Authenticator(clock=clock,
-                                  recheck_seconds=settings.fast_path_recheck_seconds)
-        self.trusted = trusted_networks(settings.trusted_proxies)
+        self.policy = policy
+        self.meter = policy.meter
 
     def address(self, request: Request) -> str:
         peer = request.client.host if request.client else None
-        return client_address(peer, request.headers.get("x-forwarded-for"), self.trusted)
+        return self.policy.address(peer, request.headers.get("x-forwarded-for"))
 
     def context(self, request: Request, *, authenticate: bool = True) -> MeteredContext:
         """A request's context; raises AuthError (401) or KeyStoreUnavailable (503)."""
         address = self.address(request)
-        ctx = MeteredContext(self.engine, self.settings, Viewer(subject=guest_subject(address)),
-                             meter=self.meter, address=address)
-        ctx.preparation = request.scope.get("state", {}).get("medcode.prepare")
+        ctx = MeteredContext(self.engine, self.settings, self.policy, self.policy.guest(address),
+                             address=address)
+        ctx.preparation = request.scope.get("state", {}).get(PREPARE)
         if authenticate:
             try:
-                ctx.viewer = self.auth.viewer(request.headers, address, ctx.conn)
+                ctx.viewer = self.policy.viewer(request.headers, address, ctx.conn)
             except BaseException:
                 ctx.close()
                 raise
         return ctx
 
-    def guest_headers(self, request: Request) -> dict[str, str]:
-        """The quota headers of the request's address as a guest (for a 401), best effort."""
-        limit = self.meter.plan_limit("guest")
-        try:
-            return rate_limit_headers(self.meter.peek(guest_subject(self.address(request)),
-                                                      limit))
-        except StoreUnavailable:
-            return {}
-
     def install(self, app: FastAPI) -> None:
         """Answer auth and availability failures as GraphQL-shaped JSON."""
 
         async def unauthenticated(request: Request, exc: Exception) -> Response:
-            headers = {"WWW-Authenticate": 'Bearer realm="medcode", error="invalid_token"',
-                       **self.guest_headers(request)}
+            headers = self.policy.unauthenticated_headers(self.address(request))
             return error_response(401, str(exc), UNAUTHENTICATED, headers)
 
         async def unavailable(request: Request, exc: Exception) -> Response:
             log.warning("service unavailable: %s", exc)
             return error_response(503, UNAVAILABLE_MESSAGE if isinstance(exc, StoreUnavailable)
                                   else "The database does not answer; try again in a minute.",
-                                  SERVICE_UNAVAILABLE, {"Retry-After": "5"})
+                                  SERVICE_UNAVAILABLE, self.policy.unavailable_headers())
 
         app.add_exception_handler(AuthError, unauthenticated)
         app.add_exception_handler(KeyStoreUnavailable, unavailable)
@@ -200,19 +181,19 @@ class MeteringExtension(SchemaExtension):
             return
         ec = self.execution_context
         assert ec.graphql_document is not None
-        cost = request_cost(ec.schema._schema, ec.graphql_document, ec.operation_name,
-                            ec.variables, max_list=ctx.settings.max_codes)
+        policy = ctx.policy
+        cost = policy.price(ec.schema._schema, ec.graphql_document, ec.operation_name,
+                            ec.variables)
         ctx.cost = cost
         self.requested = cost.requested
         viewer = ctx.viewer
         try:
-            state = ctx.meter.charge(viewer.subject, ctx.meter.plan_limit(viewer.plan),
-                                     cost.requested)
+            state = policy.charge(viewer, cost.requested)
         except StoreUnavailable as exc:
             log.warning("quota store unavailable: %s", exc)
             ctx.store_down = True
             self._refuse(ctx, 503, UNAVAILABLE_MESSAGE, SERVICE_UNAVAILABLE)
-            ctx.response.headers["Retry-After"] = "5"
+            ctx.response.headers.update(policy.unavailable_headers())
             yield
             return
         ctx.quota = state
@@ -221,7 +202,7 @@ class MeteringExtension(SchemaExtension):
             self._refuse(ctx, 429, quota_message(viewer, state, cost.requested), QUOTA_EXCEEDED,
                          requested=cost.requested, remaining=state.remaining,
                          limit=state.limit, retryAfter=state.seconds_to_reset)
-            ctx.response.headers["Retry-After"] = str(state.seconds_to_reset)
+            ctx.response.headers.update(policy.refusal_headers(state))
             yield
             return
         try:
@@ -230,19 +211,13 @@ class MeteringExtension(SchemaExtension):
             if cost.requested:
                 result = ec.result
                 self.actual = delivered_views(cost, getattr(result, "data", None))
-                self._refund(ctx, state, cost.requested - self.actual)
-                metrics.CODE_VIEWS.labels(viewer.plan).inc(self.actual)
+                refunded = policy.refund(viewer, state, cost.requested - self.actual)
+                if refunded is not None:
+                    ctx.quota = refunded
+                policy.delivered(viewer, self.actual)
             if ctx.preparation is not None:
                 ctx.preparation.requested = cost.requested
                 ctx.preparation.actual = self.actual
-
-    def _refund(self, ctx: MeteredContext, state: QuotaState, amount: int) -> None:
-        if amount <= 0:
-            return
-        try:
-            ctx.quota = ctx.meter.refund(ctx.viewer.subject, state, amount)
-        except StoreUnavailable as exc:  # the caller keeps the charge; the answer stands
-            log.warning("could not refund %s views to %s: %s", amount, ctx.viewer.subject, exc)
 
     def get_results(self) -> dict[str, Any]:
         ctx = self._context()
@@ -255,7 +230,7 @@ class MeteringExtension(SchemaExtension):
             except StoreUnavailable:
                 state = None
         if state is not None:
-            ctx.response.headers.update(rate_limit_headers(state))
+            ctx.response.headers.update(ctx.policy.quota_headers(state))
         return {"cost": {"requested": self.requested, "actual": self.actual,
                          "remaining": None if state is None else state.remaining}}
 
@@ -280,8 +255,5 @@ class MeteredGraphQLRouter(GraphQLRouter):
         try:
             return await super().run(request, context=context, root_value=root_value)
         except HTTPException as exc:
-            headers: dict[str, str] = {}
-            if isinstance(context, MeteredContext):
-                with contextlib.suppress(StoreUnavailable):
-                    headers = rate_limit_headers(context.current_quota())
-            return error_response(exc.status_code, exc.reason, BAD_REQUEST, headers)
+            return error_response(exc.status_code, exc.reason, BAD_REQUEST,
+                                  current_quota_headers(context))

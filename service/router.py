@@ -10,7 +10,6 @@ answer for the ETag.
 
 from __future__ import annotations
 
-import contextlib
 from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
@@ -24,15 +23,9 @@ from strawberry.http.base import BaseRequestProtocol
 from strawberry.types import ExecutionResult
 from strawberry.types.unset import UNSET
 
-from domain.metering.quota import StoreUnavailable
 from schema.errors import GRAPHQL_PARSE_FAILED, GRAPHQL_VALIDATION_FAILED, QUERY_TOO_LARGE
 from service import http_cache, ide
-from service.metering import (
-    MeteredContext,
-    MeteredGraphQLRouter,
-    error_response,
-    rate_limit_headers,
-)
+from service.metering import MeteredGraphQLRouter, current_quota_headers, error_response
 from service.persisted import PersistedQueryError, PersistedQueryStore, PersistedRequest, resolve
 
 _NOT_STORED = frozenset({GRAPHQL_PARSE_FAILED, GRAPHQL_VALIDATION_FAILED, QUERY_TOO_LARGE})
@@ -104,20 +97,13 @@ class MedcodeGraphQLRouter(MeteredGraphQLRouter):
         try:
             response = await super().run(request, context=context, root_value=root_value)
         except PersistedQueryError as exc:  # nothing ran: not charged
-            response = error_response(exc.status, exc.message, exc.code, _quota(context))
+            response = error_response(exc.status, exc.message, exc.code,
+                                      current_quota_headers(context))
         finally:
             _state.reset(token)
         if request.method == "GET" and isinstance(response, Response):
             response = _conditional(request, response, state, context)
         return response
-
-
-def _quota(context: Any) -> dict[str, str]:
-    if not isinstance(context, MeteredContext):
-        return {}
-    with contextlib.suppress(StoreUnavailable):
-        return rate_limit_headers(context.current_quota())
-    return {}
 
 
 def _conditional(request: Request, response: Response, state: _RequestState,

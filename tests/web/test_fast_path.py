@@ -8,13 +8,18 @@ import time
 from collections.abc import Callable
 
 import httpx
+import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 
 from domain import generation
 from domain.metering.keys import create_key, revoke_key
+from domain.metering.quota import QuotaState, window_start
+from domain.metering.viewer import Viewer
 from domain.settings import Settings
-from service.app import create_app
+from service.app import EXPOSED_HEADERS, create_app
+from service.fastpath import prepare
+from service.policy import PER_REQUEST_HEADERS, QUOTA_HEADERS, Policy
 from tests.conftest import StatementCounter
 from tests.robustness.conftest import MemoryStore, wait_for
 from tests.web.conftest import used
@@ -240,3 +245,112 @@ def test_partners_never_wait_for_the_tally_writer(engine: Engine, settings: Sett
     assert store.writes >= 1  # the background writer met the hanging store
     # ... and, released, it and the shutdown wrote every view once
     wait_for(lambda: sum(store.counts.values()) == 15, "all 15 views written", limit=10)
+
+
+# The one policy both paths ask (service.policy) ----------------------------------------------
+
+
+NOW = 1_700_038_800.0  # 09:00 UTC
+
+
+def lone_policy(**overrides: object) -> tuple[Policy, MemoryStore]:
+    """A policy of its own, on a store in memory and a fixed clock."""
+    store = MemoryStore()
+    settings = Settings(database_url="sqlite://", **overrides)  # type: ignore[arg-type]
+    return Policy(settings, store, lambda: NOW), store
+
+
+def test_the_policy_names_each_header_once() -> None:
+    """The long way's quota headers and the fast path's bytes come from one table; every
+    header a request has of its own is made again for it (never kept in a prepared answer)
+    and readable by a browser's script."""
+    policy, _ = lone_policy()
+    state = QuotaState(limit=6, used=2, window_start=0, now=100.0)
+    assert policy.quota_headers(state) == {
+        "RateLimit-Policy": '"day";q=6;w=86400', "RateLimit": '"day";r=4;t=86300',
+        "X-RateLimit-Limit": "6", "X-RateLimit-Remaining": "4", "X-RateLimit-Reset": "86400"}
+    assert list(policy.quota_headers(state)) == list(QUOTA_HEADERS)
+    assert policy.request_headers("trace-1", state) == [
+        (b"x-request-id", b"trace-1"),
+        *((k.lower().encode(), v.encode()) for k, v in policy.quota_headers(state).items())]
+    unlimited = QuotaState(limit=None, used=9, window_start=0, now=100.0)
+    assert policy.quota_headers(unlimited) == policy.quota_headers(None) == {}
+    assert policy.request_headers("trace-2", None) == [(b"x-request-id", b"trace-2")]
+    assert policy.refusal_headers(state) == {"Retry-After": "86300"}
+    assert policy.unavailable_headers() == {"Retry-After": "5"}
+
+    own = [(name.lower().encode(), b"1") for name in PER_REQUEST_HEADERS]
+    start = {"status": 200, "headers": [(b"content-type", b"application/json"), *own]}
+    body = b'{"data":{"x":1},"extensions":{"cost":{"requested":1,"actual":1,"remaining":3}}}'
+    kept = prepare(start, body, 1, "code")
+    assert kept is not None and kept.headers == ((b"content-type", b"application/json"),)
+    assert set(PER_REQUEST_HEADERS) < set(EXPOSED_HEADERS)
+
+
+def test_the_policy_charges_for_both_paths_alike() -> None:
+    policy, _ = lone_policy()
+    free, partner = Viewer("free", 1, "key:1"), Viewer("partner", 2, "key:2")
+    assert policy.charge(free, 2).remaining == 4  # the long way
+    fast = policy.charge_prepared(free, 2)  # the fast path: the same allowance
+    assert fast is not None and fast.granted and fast.remaining == 2
+    refused = policy.charge_prepared(free, 3)
+    assert refused is not None and not refused.granted and refused.remaining == 2
+    refunded = policy.refund(free, fast, 1)
+    assert refunded is not None and refunded.remaining == 3
+    assert policy.refund(free, fast, 0) is None  # nothing to give back
+    # Unlimited: counted, never refused; the fast path gets no quota to report.
+    assert policy.charge_prepared(partner, 4) is None
+    assert policy.charge(partner, 1).limit is None
+    assert policy.meter.peek(partner.subject, None).used == 5
+    assert policy.limit(Viewer("retired", 3, "key:3")) == 0  # a plan no longer configured
+
+
+def test_the_policy_knows_callers_as_the_long_way_does(engine: Engine) -> None:
+    policy, store = lone_policy(trusted_proxies=["10.0.0.0/8"], fast_path_recheck_seconds=60)
+    forwarded = "203.0.113.7, 10.9.9.9"
+    scope = {"client": ("10.1.2.3", 5000)}
+    guest = policy.known_caller(scope, {b"x-forwarded-for": forwarded.encode()})
+    assert guest == policy.guest(policy.address("10.1.2.3", forwarded))
+    assert guest is not None and (guest.plan, guest.subject) == ("guest", "guest:203.0.113.7")
+    assert policy.known_caller(scope, {b"x-forwarded-for": forwarded.encode()}) is guest
+    # A 401's headers: the address's quota as a guest, as the fast path counts it.
+    store.charge(guest.subject, window_start(NOW), 1, 1, 60)
+    assert policy.unauthenticated_headers(policy.address("10.1.2.3", forwarded)) == {
+        "WWW-Authenticate": 'Bearer realm="medcode", error="invalid_token"',
+        **policy.quota_headers(QuotaState(1, 1, window_start(NOW), NOW))}
+
+    secret, row = create_key(engine, plan="partner", name="policy test")
+    bearer = f"Bearer {secret}"
+    assert policy.known_caller(scope, {b"authorization": bearer.encode()}) is None  # unproved
+    with engine.connect() as conn:
+        proved = policy.viewer({"authorization": bearer}, "198.51.100.1", lambda: conn)
+    assert proved.key_id == row.id and proved.plan == "partner"
+    # Authorization before X-API-Key, as the long way reads them.
+    assert policy.known_caller(scope, {b"authorization": bearer.encode(),
+                                       b"x-api-key": b"mc_live_another"}) == proved
+    assert policy.known_caller(scope, {b"x-api-key": secret.encode()}) is None
+    assert policy.audience(guest) != policy.audience(proved)
+
+
+@pytest.mark.parametrize("by_plan", [False, True], ids=["shipped", "by plan"])
+def test_kept_answers_stay_apart_by_the_policys_audience(
+        client_for: Callable[..., TestClient], key_headers: Callable[[str], dict[str, str]],
+        monkeypatch: pytest.MonkeyPatch, by_plan: bool) -> None:
+    """What a caller may see is one decision of the policy: made by plan (as an entitlement on
+    a key would make it), the result cache and the prepared answers both keep each plan's
+    answer apart; as shipped (guest or key) keys of every plan share one."""
+    if by_plan:
+        monkeypatch.setattr(Policy, "audience", lambda self, viewer: viewer.plan)
+    web = client_for(fast_path_recheck_seconds=60)
+
+    def result_hits() -> float:
+        return sum(float(line.split()[-1]) for line in web.get("/metrics").text.splitlines()
+                   if line.startswith('medcode_cache_total{cache="result",result="hit"}'))
+
+    before = result_hits()
+    for plan in ("partner", "pro"):
+        headers = key_headers(plan)
+        assert [ask(web, LOOKUP, headers).status_code for _ in range(2)] == [200, 200]
+    # The second of each came from prepared bytes; the first of "pro" went the long way.
+    assert len(web.app.state.prepared) == (2 if by_plan else 1)  # type: ignore[attr-defined]
+    assert result_hits() - before == (0 if by_plan else 1)
