@@ -14,12 +14,12 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse, Response
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
 from domain.db import make_engine
 from domain.metering.quota import TALLY_SECONDS, Clock, Meter, QuotaStore, make_store
-from domain.models import Release
+from domain.releases import loaded_releases
 from domain.search.engine import warm
 from domain.settings import Settings, get_settings
 from schema import build_schema
@@ -48,10 +48,8 @@ def warm_up(engine: Engine) -> None:
     try:
         with engine.connect() as conn:
             newest: dict[str, int] = {}
-            rows = conn.execute(select(Release.system_id, Release.id)
-                                .order_by(Release.effective_from))
-            for system_id, release_id in rows:
-                newest[system_id] = release_id
+            for release in loaded_releases(conn):  # newest first within each system
+                newest.setdefault(release.system_id, release.id)
             warm(conn, list(newest.values()))
     except SQLAlchemyError as exc:
         log.warning("search warm-up skipped: %s", exc)
@@ -163,7 +161,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None, *
         try:
             migrated = is_current(engine)
             with engine.connect() as conn:
-                releases = conn.execute(select(Release.system_id, Release.version)).all()
+                releases = [(r.system_id, r.version) for r in loaded_releases(conn)]
         except SQLAlchemyError:
             return JSONResponse({"status": "unavailable", "database": "unreachable"}, 503)
         if not migrated or not releases:
