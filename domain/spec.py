@@ -60,6 +60,18 @@ class CodeSystemSpec(ABC):
     levels: ClassVar[tuple[CodeLevel, ...]]
     # Search input that is a code, the start of one, or a range of them.
     code_shapes: ClassVar[tuple[re.Pattern[str], ...]]
+    # Search phrases of the system's own (``domain.search.expansions``' table format): the
+    # abbreviations its descriptions use and the names its users type, read for its releases
+    # only; a phrase listed here replaces the shared tables' reading of it.
+    search_expansions: ClassVar[tuple[Path, ...]] = ()
+    # What a description's unmatched words after its first clause cost (relative to the others)
+    # when a search says that clause in full: below 1 for descriptors that name the item first
+    # and qualify it after commas (HCPCS: "Walker, folding, wheeled, adjustable or fixed
+    # height" is a walker), 1 where a title's every word says what the code is.
+    search_qualifier_cost: ClassVar[float] = 1.0
+    # Codes (their keys) that rank after the others at an equal score, or None (HCPCS: its
+    # temporary codes after the permanent national ones).
+    search_later: ClassVar[re.Pattern[str] | None] = None
 
     # --- codes ----------------------------------------------------------------------------
 

@@ -17,10 +17,18 @@ table ``search_fts`` (external content, rowid = ``id``) and PostgreSQL's GIN ind
 ``array_to_tsvector(string_to_array(terms, ' '))`` match queries against it, so both databases
 see the very same terms.
 
+An item of a level users name by the level's own word (a modifier: "telehealth modifier") has
+that word as an entry of its own (``L``), which fills the word's slot but leaves the document's
+static rank alone.
+
+A *retired* code (kept in its release for history, no longer in force: not billable, with an
+end date; an HCPCS code terminated before the quarter) has the line ``R`` first, and ranks
+after the codes in force (``domain.search.ranking``).
+
 Ids carry a static order: ``id = 2 * (first code id of the release + rank) + billable``. Rank
-sorts documents by the cost of their cheapest entry, so scanning matches in id order meets the
-documents that a query can say best first; the low bit filters billable codes without reading
-the row, and a release's documents hold one contiguous id range.
+sorts documents by the cost of their cheapest entry (retired codes last), so scanning matches
+in id order meets the documents that a query can say best first; the low bit filters billable
+codes without reading the row, and a release's documents hold one contiguous id range.
 """
 
 from __future__ import annotations
@@ -36,14 +44,18 @@ from typing import Any
 from sqlalchemy import Connection, text
 
 from domain.parsed import Node
-from domain.search.analysis import encode, entry_tokens, terms_of, with_collocations
+from domain.search.analysis import encode, entry_tokens, head_size, terms_of, with_collocations
+from domain.search.ranking import RETIRED_MARK
 from domain.search.stemmer import stem
 from domain.vocabulary import HEADER_LEVELS, CodeLevel, DescriptionKind, GuidelineKind
 
 Tokens = list[tuple[str, float]]
 MARKERS = frozenset({"unspecified", "nos", "without", "not", "uncomplicated", "unsp"})
 MAX_INHERITED = 12
+LEVEL = "L"  # the kind of a level's word entry
+LEVEL_WORDS: dict[str, str] = {CodeLevel.MODIFIER: "modifier"}
 _WORDS = re.compile(r"[a-z0-9]+")
+_KIND = re.compile(r"^[A-Z]+[0-9]*", re.MULTILINE)
 _UNSPECIFIED_SIDE = re.compile(r", unspecified [A-Za-z]+(?: limb)?(?=,|$)")
 
 
@@ -98,14 +110,22 @@ class Entry:
     body: str  # the encoded words
     cost: float
     terms: frozenset[str]
+    head: int = 0  # the words of its first clause, when it has several (``head_size``)
 
     @classmethod
-    def of(cls, kind: str, tokens: Tokens) -> Entry:
-        return cls(kind, encode(tokens), sum(c for _, c in tokens), frozenset(terms_of(tokens)))
+    def of(cls, kind: str, tokens: Tokens, head: int = 0) -> Entry:
+        return cls(kind, encode(tokens), sum(c for _, c in tokens), frozenset(terms_of(tokens)),
+                   head)
 
     def extended(self, kind: str, ext: Entry) -> Entry:
         return Entry(kind, f"{self.body} {ext.body}" if ext.body else self.body,
-                     self.cost + ext.cost, self.terms | ext.terms)
+                     self.cost + ext.cost, self.terms | ext.terms, self.head)
+
+    @property
+    def line(self) -> str:
+        """As stored: the kind, the size of the first clause if any (``O1 walker -rigid``),
+        the words."""
+        return f"{self.kind}{self.head or ''} {self.body}"
 
     @property
     def rank_cost(self) -> float:
@@ -130,6 +150,14 @@ def collocations(token_lists: Iterable[Tokens]) -> dict[str, str]:
     return out
 
 
+def _terms(n: Node) -> list[str]:
+    return [*n.inclusion_terms, *(b for _k, b in n.descriptions)]
+
+
+def _notes(n: Node) -> list[str]:
+    return [b for k, b in n.guidelines if k == GuidelineKind.INCLUDES]
+
+
 def build_documents(nodes: Sequence[Node]) -> list[list[Entry]]:
     """Each node's entries, in node order (parents come before their children)."""
     seventh = [_is_seventh(nodes, n) for n in nodes]
@@ -137,8 +165,8 @@ def build_documents(nodes: Sequence[Node]) -> list[list[Entry]]:
         ([], [], []) if seventh[i] else (
             entry_tokens(n.display),
             # inclusion terms, and other descriptions (HCPCS short descriptions) like them
-            [entry_tokens(t) for t in (*n.inclusion_terms, *(b for _k, b in n.descriptions))],
-            [entry_tokens(b) for k, b in n.guidelines if k == GuidelineKind.INCLUDES],
+            [entry_tokens(t) for t in _terms(n)],
+            [entry_tokens(b) for b in _notes(n)],
         )
         for i, n in enumerate(nodes)
     ]
@@ -174,18 +202,24 @@ def build_documents(nodes: Sequence[Node]) -> list[list[Entry]]:
             entries = [docs[n.parent][0].extended("O", seventh_entry)]
             entries.extend(Entry.of("I", entry_tokens(t)) for t in n.inclusion_terms)
         else:
-            entries = [Entry.of("B" if n.level in HEADER_LEVELS else "O", titles[i])]
-            entries.extend(Entry.of("I", t) for t in own[i][1])
-            entries.extend(Entry.of("N", t) for t in own[i][2])
+            entries = [Entry.of("B" if n.level in HEADER_LEVELS else "O", titles[i],
+                                head_size(n.display))]
+            entries.extend(Entry.of("I", t, head_size(text))
+                           for t, text in zip(own[i][1], _terms(n), strict=True))
+            entries.extend(Entry.of("N", t, head_size(text))
+                           for t, text in zip(own[i][2], _notes(n), strict=True))
         inherited: list[Entry] = []
         if i in inherit_from:
             for e in docs[inherit_from[i]]:
-                inherited.append(Entry("H" + e.kind, e.body, e.cost, e.terms))
+                inherited.append(Entry("H" + e.kind, e.body, e.cost, e.terms, e.head))
         elif seventh_entry is not None and n.parent is not None:
             for e in docs[n.parent][1:]:
                 inherited.append(e.extended(e.kind if e.kind.startswith("H") else "H" + e.kind,
                                             seventh_entry))
         entries.extend(inherited[:MAX_INHERITED])
+        level_word = LEVEL_WORDS.get(n.level)
+        if level_word is not None:
+            entries.append(Entry.of(LEVEL, [(level_word, 0.0)]))
         docs.append(entries)
     return docs
 
@@ -203,9 +237,16 @@ def search_rows(release_id: int, ids: Sequence[int], nodes: Sequence[Node]) -> l
             gc.enable()
 
 
+def retired(node: Node) -> bool:
+    """A code kept in its release for history only: not billable, and its end date passed."""
+    return not node.billable and node.valid_to is not None
+
+
 def _rows(release_id: int, ids: Sequence[int], nodes: Sequence[Node]) -> list[dict[str, Any]]:
     docs = build_documents(nodes)
-    order = sorted(range(len(nodes)), key=lambda i: (min(e.rank_cost for e in docs[i]), i))
+    gone = [retired(n) for n in nodes]
+    order = sorted(range(len(nodes)),
+                   key=lambda i: (gone[i], min(e.rank_cost for e in docs[i] if e.kind != LEVEL), i))
     base = min(ids)
     rows: list[dict[str, Any]] = []
     for rank, i in enumerate(order):
@@ -213,12 +254,13 @@ def _rows(release_id: int, ids: Sequence[int], nodes: Sequence[Node]) -> list[di
         terms = set().union(*(e.terms for e in docs[i]))
         if n.level not in HEADER_LEVELS:
             terms.add(n.key.lower())
+        lines = [e.line for e in docs[i]]
         rows.append({
             "id": 2 * (base + rank) + int(n.billable),
             "release_id": release_id,
             "code_id": ids[i],
             "billable": n.billable,
-            "text": "\n".join(f"{e.kind} {e.body}" for e in docs[i]),
+            "text": "\n".join([RETIRED_MARK, *lines] if gone[i] else lines),
             "terms": " ".join(sorted(terms)),
         })
     return rows
@@ -228,7 +270,8 @@ def vocabulary(texts: Sequence[str]) -> Counter[str]:
     """How many documents hold each word (the typo corrector's dictionary)."""
     df: Counter[str] = Counter()
     for body in texts:
-        df.update(set(_WORDS.findall(body)))  # kinds are upper case, marks are not words
+        # Each line's kind (``HO``, ``I1``) is not a word, nor are the marks.
+        df.update(set(_WORDS.findall(_KIND.sub("", body))))
     return df
 
 
@@ -272,12 +315,13 @@ def unindex_release(conn: Connection, release_id: int) -> None:
 def nodes_from_database(conn: Connection, release_id: int) -> tuple[list[int], list[Node]]:
     """A loaded release's codes as tabular nodes (for rebuilding its index in a migration)."""
     rows = conn.execute(
-        text("SELECT id, code, key, display, level, billable, parent_id FROM code "
-             "WHERE release_id = :r ORDER BY sort_order"), {"r": release_id}
+        text("SELECT id, code, key, display, level, billable, parent_id, valid_from, valid_to "
+             "FROM code WHERE release_id = :r ORDER BY sort_order"), {"r": release_id}
     ).all()
     index = {r.id: i for i, r in enumerate(rows)}
     nodes = [Node(code=r.code, key=r.key, display=r.display, level=r.level,
-                  billable=bool(r.billable), parent=index.get(r.parent_id)) for r in rows]
+                  billable=bool(r.billable), parent=index.get(r.parent_id),
+                  valid_from=r.valid_from, valid_to=r.valid_to) for r in rows]
     for i, n in enumerate(nodes):
         if n.parent is not None:
             nodes[n.parent].children.append(i)

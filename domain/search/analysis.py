@@ -90,6 +90,24 @@ def entry_tokens(text: str) -> list[tuple[str, float]]:
     return out
 
 
+def head_size(text: str) -> int:
+    """How many of the entry's words (``entry_tokens``) its first clause holds, when it has more
+    than one (``Walker, folding, wheeled``: 1); 0 for an entry of one clause."""
+    folded = fold(text)
+    depth = 0
+    for m in _TOKEN.finditer(folded):
+        tok = m.group()
+        if tok in "([":
+            depth += 1
+        elif tok in ")]":
+            depth = max(0, depth - 1)
+        elif tok in ",;:" and depth == 0:
+            head = len(entry_tokens(folded[: m.start()]))
+            rest = len(entry_tokens(folded[m.end():]))
+            return head if head and rest else 0
+    return 0
+
+
 def _word_costs(text: str) -> list[tuple[str, float]]:
     clauses: list[list[tuple[str, bool]]] = [[]]
     depth = 0

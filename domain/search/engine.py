@@ -12,14 +12,19 @@ databases), and ranked here (:mod:`domain.search.ranking`), so both give the sam
   offset cursors are stable;
 - when no document holds every slot, documents holding all but one (then all but two, ...)
   are searched, and score lower for what they miss; when fewer than ``FILL_BELOW`` hold every
-  slot, those come first and the documents holding all but one follow.
+  slot, those come first and the documents holding all but one follow;
+- the codes in force come before retired ones (kept in a release for history), and at an equal
+  score, the codes a system ranks later (its spec's ``search_later``) follow the others.
+
+Each release is searched with its system's conventions (``CodeSystemSpec``): its own
+abbreviation and synonym tables, and how its descriptors are written.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlalchemy import Connection, text
 
@@ -50,10 +55,10 @@ def search(
     conn: Connection, releases: Sequence[tuple[int, CodeSystemSpec]], query: str, *,
     billable_only: bool, limit: int, offset: int,
 ) -> Page:
-    """Search the releases (each with its system's spec, which says what input is a code)."""
+    """Search the releases (each with its system's spec, which says what input is a code, which
+    phrases of its own expand and how its descriptors are written)."""
     if not releases or limit < 0 or offset < 0:
         return Page([], 0)
-    release_ids = [r for r, _ in releases]
     offset = min(offset, MAX_OFFSET)
     stripped = query.strip()
     prefixes: dict[str, list[int]] = {}
@@ -67,7 +72,7 @@ def search(
             return page
     if not stripped:
         return Page([], 0)
-    parts = [_release_search(conn, r, query, billable_only) for r in release_ids]
+    parts = [_release_search(conn, r, spec, query, billable_only) for r, spec in releases]
     found = [p for p in parts if p is not None and p.total]
     if not found:
         return Page([], 0)
@@ -127,6 +132,7 @@ class _Matches:
     total: int
     tail_start: int
     exclude: tuple[int, ...] = ()
+    order: list[Order] = field(default_factory=list)  # each head hit's place in a ranking
 
     def page(self, conn: Connection, limit: int, offset: int) -> Page:
         hits = self.head[offset : offset + limit]
@@ -138,19 +144,40 @@ class _Matches:
         return Page(hits, self.total)
 
 
-def _points(plan: Plan, lex: Lexicon, doc_id: int, body: str) -> float:
+Order = tuple[bool, float, bool]  # retired, -score, later at equal score
+
+
+def _fit(plan: Plan, lex: Lexicon, doc_id: int, code_id: int, body: str) -> tuple[float, Order]:
+    """A document's score (0 to 1), and its place in a ranking: codes in force before retired
+    ones, then by score, then the codes the system ranks later at equal score."""
     if lex.documents_cache is None:
         lex.documents_cache = DocumentCache()
-    entries = lex.documents_cache.get(doc_id, body, lex)
-    return round(max(0.0, score(entries, plan, bool(doc_id & 1), lex)) / 100.0, 4)
+    doc = lex.documents_cache.get(doc_id, body, lex)
+    shown = round(max(0.0, score(doc, plan, bool(doc_id & 1), lex)) / 100.0, 4)
+    return shown, (doc.retired, -shown, lex.later_codes is not None and code_id in lex.later_codes)
 
 
-def _release_search(conn: Connection, release_id: int, query: str,
+def _later_codes(conn: Connection, release_id: int, spec: CodeSystemSpec,
+                 lex: Lexicon) -> None:
+    """The release's codes that its system ranks later at equal score, read once."""
+    if spec.search_later is not None and lex.later_codes is None:
+        keys = conn.execute(text("SELECT id, key FROM code WHERE release_id = :r"),
+                            {"r": release_id})
+        lex.later_codes = frozenset(i for i, k in keys if spec.search_later.fullmatch(k))
+
+
+def _points(plan: Plan, lex: Lexicon, doc_id: int, body: str) -> float:
+    return _fit(plan, lex, doc_id, 0, body)[0]
+
+
+def _release_search(conn: Connection, release_id: int, spec: CodeSystemSpec, query: str,
                     billable_only: bool) -> _Matches | None:
     lex = lexicon(conn, release_id)
-    plan = build_plan(query, lex)
+    plan = build_plan(query, lex, spec.search_expansions)
+    plan.qualifier_cost = spec.search_qualifier_cost
     if not plan.slots:
         return None
+    _later_codes(conn, release_id, spec, lex)
     backend = _Backend.of(conn)
     levels = list(plan.levels())
     for depth, subsets in enumerate(levels):
@@ -171,18 +198,20 @@ def _release_search(conn: Connection, release_id: int, query: str,
             exclude = tuple(sorted(strict))
             rows = wider + [r for r in rows if r[0] not in seen]
         ranked = sorted(
-            ((_points(plan, lex, did, body), did, cid) for did, cid, body in rows),
-            key=lambda t: (t[1] not in strict, -t[0], t[1]),
+            ((*_fit(plan, lex, did, cid, body), did, cid) for did, cid, body in rows),
+            key=lambda t: (t[2] not in strict, t[1], t[2]),
         )
-        head = [Hit(cid, s) for s, _, cid in ranked]
+        head = [Hit(cid, s) for s, _, _, cid in ranked]
         return _Matches(backend, plan, lex, expr, billable_only, head, total, tail_start,
-                        exclude)
+                        exclude, [o for _, o, _, _ in ranked])
     return None
 
 
 def _merged(conn: Connection, parts: Sequence[_Matches], limit: int, offset: int) -> Page:
     """Several releases (systems): heads ranked together, then each release's tail in turn."""
-    head = sorted((h for p in parts for h in p.head), key=lambda h: (-h.score, h.code_id))
+    head = [h for _, h in sorted(((o, h) for p in parts for o, h in zip(p.order, p.head,
+                                                                      strict=True)),
+                                 key=lambda oh: (oh[0], oh[1].code_id))]
     total = sum(p.total for p in parts)
     hits = head[offset : offset + limit]
     skip = max(0, offset - len(head))

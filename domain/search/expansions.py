@@ -4,10 +4,15 @@
 A row is ``phrase<TAB>expansion | another expansion[<TAB>caps]``. Phrases and expansions are
 folded like any query (lower case, stop words dropped). A ``caps`` row is also an English word
 (``AS``, ``PE``): it expands only when typed in capitals, or when the word is otherwise unknown.
+
+A code system may add tables of its own (``CodeSystemSpec.search_expansions``), read for its
+releases only: a phrase there takes the place of the shared tables' reading of it (in HCPCS,
+``ALS`` is advanced life support, not amyotrophic lateral sclerosis).
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -45,12 +50,11 @@ def read_table(path: Path) -> list[Expansion]:
     return rows
 
 
-@lru_cache(maxsize=1)
-def expansions() -> dict[tuple[str, ...], Expansion]:
-    """Every phrase of both tables; a phrase listed twice keeps all its expansions."""
+def _merged(paths: Sequence[Path]) -> dict[tuple[str, ...], Expansion]:
+    """The phrases of the tables; a phrase listed twice keeps all its expansions."""
     table: dict[tuple[str, ...], Expansion] = {}
-    for name in TABLES:
-        for row in read_table(DATA / name):
+    for path in paths:
+        for row in read_table(path):
             known = table.get(row.phrase)
             if known is not None:
                 row = Expansion(row.phrase, known.alternatives + row.alternatives,
@@ -59,6 +63,16 @@ def expansions() -> dict[tuple[str, ...], Expansion]:
     return table
 
 
-@lru_cache(maxsize=1)
-def longest_phrase() -> int:
-    return max((len(p) for p in expansions()), default=1)
+@lru_cache(maxsize=8)
+def expansions(own: tuple[Path, ...] = ()) -> dict[tuple[str, ...], Expansion]:
+    """Every phrase of both shared tables, and of a system's ``own`` tables, which replace the
+    shared reading of a phrase they list."""
+    table = _merged([DATA / name for name in TABLES])
+    if own:
+        table = {**table, **_merged(own)}
+    return table
+
+
+@lru_cache(maxsize=8)
+def longest_phrase(own: tuple[Path, ...] = ()) -> int:
+    return max((len(p) for p in expansions(own)), default=1)

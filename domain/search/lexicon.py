@@ -83,6 +83,7 @@ class Lexicon:
     _max_df: int = 1
     _shares: dict[str, float] = field(default_factory=dict)
     documents_cache: Any = None  # parsed documents (domain.search.ranking.DocumentCache)
+    later_codes: frozenset[int] | None = None  # the ids of codes ranked later at equal score
     _roots: dict[str, str] = field(default_factory=dict)  # root -> stems, space-separated
 
     def __post_init__(self) -> None:

@@ -20,6 +20,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from itertools import combinations
 from os.path import commonprefix
+from pathlib import Path
 
 from domain.search.analysis import STOPWORDS
 from domain.search.expansions import Expansion, expansions, longest_phrase
@@ -55,6 +56,7 @@ class Slot:
 @dataclass(slots=True)
 class Plan:
     slots: list[Slot] = field(default_factory=list)
+    qualifier_cost: float = 1.0  # see domain.search.ranking
 
     @property
     def total_weight(self) -> float:
@@ -116,20 +118,23 @@ def _idf(lex: Lexicon, df: int) -> float:
     return math.log(1.0 + lex.documents / (1.0 + df))
 
 
-def build_plan(text: str, lex: Lexicon) -> Plan:
+def build_plan(text: str, lex: Lexicon, own: tuple[Path, ...] = ()) -> Plan:
+    """The query's slots; ``own``: the system's expansion tables (see
+    :func:`domain.search.expansions.expansions`)."""
     tokens = query_tokens(text)
     content = [t for t in tokens if t[0] not in STOPWORDS] or tokens
     # A single letter is not required ("s/p"; but "hepatitis c" ranks C first) unless it is
     # all there is; a phrase may hold it ("n/v").
     letters_only = all(len(w) == 1 for w, _ in content)
     complete = text[-1:].isspace()
-    table = expansions()
+    table = expansions(own)
+    longest = longest_phrase(own)
     plan = Plan()
     i = 0
     while i < len(content):
         last = i == len(content) - 1 and not complete
         taken = 0
-        for size in range(min(longest_phrase(), len(content) - i), 0, -1):
+        for size in range(min(longest, len(content) - i), 0, -1):
             phrase = tuple(w for w, _ in content[i : i + size])
             exp = table.get(phrase)
             if exp is None:

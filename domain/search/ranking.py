@@ -10,11 +10,17 @@ fill. A word's cost (``domain.search.analysis``) is what makes "Pneumonia, unspe
 beat "Lobar pneumonia" for "pneumonia", and E11.9 "... without complications" beat E11.8 "...
 with unspecified complications" for "type 2 diabetes". Titles win over inclusion terms, these
 over includes notes, and those over entries inherited from a parent, at equal fit.
+
+Where a system's descriptors name the item first and qualify it after a comma ("Walker,
+folding, wheeled"; ``CodeSystemSpec.search_qualifier_cost``), an entry whose first clause the
+query says in full counts its other unmatched words at that fraction of their cost. A retired
+code (kept in its release for history, no longer in force: a document whose first line is
+``R``, see ``seed/search_index.py``) is scored like any other; the engine ranks it after the
+codes in force.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 
 from domain.lru import BoundedLRU
@@ -22,7 +28,7 @@ from domain.search.analysis import COST_OF_MARK
 from domain.search.lexicon import Lexicon
 from domain.search.query import Plan
 
-KIND_WEIGHT = {"O": 1.0, "I": 0.97, "N": 0.95, "B": 0.95}
+KIND_WEIGHT = {"O": 1.0, "I": 0.97, "N": 0.95, "B": 0.95, "L": 0.95}  # L: a level's word
 INHERITED = 0.99  # per step up: a default child says what its parent says
 EXTRA = 8.0
 UNION = 0.3
@@ -30,6 +36,7 @@ BILLABLE = 3.0  # at equal fit, the code a claim can carry comes first
 PREFIX = 0.9  # a word completed from its first letters, at best
 UNASSERTED = 0.97  # a word matched only where the title does not assert it: "(primary)",
 # "not specified as acute or chronic"
+RETIRED_MARK = "R"  # the first line of a retired code's document
 CACHE_SIZE = 8192
 
 
@@ -39,6 +46,13 @@ class Entry:
     costs: tuple[float, ...]
     total: float
     where: dict[str, tuple[int, ...]]  # stem -> its positions
+    head: int = 0  # the words of its first clause, when it has several
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    entries: tuple[Entry, ...]
+    retired: bool = False
 
 
 class DocumentCache:
@@ -47,9 +61,9 @@ class DocumentCache:
 
     def __init__(self, size: int = CACHE_SIZE) -> None:
         self.size = size
-        self._docs: BoundedLRU[int, tuple[Entry, ...]] = BoundedLRU(size)
+        self._docs: BoundedLRU[int, Document] = BoundedLRU(size)
 
-    def get(self, doc_id: int, body: str, lex: Lexicon) -> tuple[Entry, ...]:
+    def get(self, doc_id: int, body: str, lex: Lexicon) -> Document:
         found = self._docs.get(doc_id)
         if found is None:
             found = parse(body, lex)
@@ -57,10 +71,15 @@ class DocumentCache:
         return found
 
 
-def parse(body: str, lex: Lexicon) -> tuple[Entry, ...]:
+def parse(body: str, lex: Lexicon) -> Document:
     entries = []
-    for line in body.split("\n"):
+    lines = body.split("\n")
+    retired = lines[0] == RETIRED_MARK
+    for line in lines[retired:]:
         kind, *toks = line.split(" ")
+        letters = kind.rstrip("0123456789")
+        head = int(kind[len(letters):] or 0)
+        kind = letters
         where: dict[str, list[int]] = {}
         costs = []
         for j, t in enumerate(toks):
@@ -74,12 +93,14 @@ def parse(body: str, lex: Lexicon) -> tuple[Entry, ...]:
         hops = kind.count("H")
         weight = KIND_WEIGHT.get(kind[hops:], 0.9) * INHERITED ** hops
         entries.append(Entry(weight, tuple(costs), sum(costs),
-                             {k: tuple(v) for k, v in where.items()}))
-    return tuple(entries)
+                             {k: tuple(v) for k, v in where.items()}, head))
+    return Document(tuple(entries), retired)
 
 
-def score(entries: Sequence[Entry], plan: Plan, billable: bool, lex: Lexicon) -> float:
+def score(doc: Document, plan: Plan, billable: bool, lex: Lexicon) -> float:
     total = plan.total_weight
+    entries = doc.entries
+    qualifier = plan.qualifier_cost
     best, best_share = -1e9, 0.0
     union: dict[int, float] = {}
     for e in entries:
@@ -101,6 +122,9 @@ def score(entries: Sequence[Entry], plan: Plan, billable: bool, lex: Lexicon) ->
                     union[si] = q
         share /= total
         extra = e.total - sum(e.costs[j] for j in covered)
+        if qualifier != 1.0 and e.head and all(j in covered or not e.costs[j]
+                                               for j in range(e.head)):
+            extra *= qualifier  # the entry's first clause said in full: the rest qualifies it
         points = 100.0 * e.weight * share - EXTRA * extra
         if points > best:
             best, best_share = points, share

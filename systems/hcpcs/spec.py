@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from datetime import date
+from pathlib import Path
 
 from sqlalchemy import Connection
 
@@ -18,6 +19,7 @@ from systems.hcpcs import importer, validation
 from systems.hcpcs.parse import release_of
 
 VERSION = re.compile(r"\d{4}-\d{2}")
+SEARCH = Path(__file__).resolve().parent / "search"
 
 
 class Hcpcs(CodeSystemSpec):
@@ -38,6 +40,15 @@ class Hcpcs(CodeSystemSpec):
         # word, not the modifier MS.
         re.compile(r"^(?:[A-Z0-9]{2}|[a-z]\d|\d[a-z])$"),
     )
+    # The abbreviations the descriptions use (BLS, ALS: advanced life support here, not
+    # amyotrophic lateral sclerosis), brand names of the drugs, a biller's lay words.
+    search_expansions = (SEARCH / "abbreviations.tsv", SEARCH / "synonyms.tsv")
+    # CMS's descriptors name the item, then qualify it: "Walker, rigid (pickup), adjustable or
+    # fixed height" is what "walker" asks for, before "Seat attachment, walker".
+    search_qualifier_cost = 0.25
+    # At an equal score, the permanent national codes first, then the temporary ones (C: OPPS,
+    # G, H, K, Q, S, T, U): "bevacizumab" is J9035 before C9257, the same words at another dose.
+    search_later = re.compile(r"[CGHKQSTU]\d{4}")
 
     def effective_dates(self, version: str) -> tuple[date, date | None]:
         if not VERSION.fullmatch(version):
