@@ -4,29 +4,38 @@ Every test that takes ``engine`` (or ``client``) runs on SQLite, and again on Po
 ``MEDCODE_TEST_POSTGRES_URL`` is set. When that variable is set the database must answer: an
 unreachable server fails the run instead of skipping it (CI sets it). Without it, the
 PostgreSQL half skips with a reason.
+
+The release is loaded once per run and per backend, and each process gets a copy of its own
+(see tests/databases.py): under pytest-xdist no two workers share a database.
 """
 
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, event, text
 from sqlalchemy.exc import OperationalError
+from xdist.scheduler import LoadScopeScheduling
 
 from domain.db import make_engine
 from domain.settings import Settings
-from seed.load import load_release
 from service.app import create_app
-from service.migrate import upgrade
-from systems.icd10cm.spec import ICD10CM
+from tests.databases import (
+    POSTGRES_ENV,
+    REDIS_ENV,
+    Databases,
+    Templates,
+    drop_templates,
+    shared_directory,
+)
+from tests.robustness.ledger import LEDGER, print_ledger
 
-POSTGRES_ENV = "MEDCODE_TEST_POSTGRES_URL"
-REDIS_ENV = "MEDCODE_TEST_REDIS_URL"
+__all__ = ["POSTGRES_ENV", "REDIS_ENV", "StatementCounter", "gql", "reset_postgres"]
 
 
 def reset_postgres(url: str) -> None:
@@ -42,20 +51,134 @@ def reset_postgres(url: str) -> None:
         engine.dispose()
 
 
-def database_url(backend: str, tmp: Path) -> str:
-    if backend == "sqlite":
-        return f"sqlite:///{tmp / 'medcode.db'}"
-    url = os.environ.get(POSTGRES_ENV)
-    if not url:
-        pytest.skip(f"PostgreSQL tests need {POSTGRES_ENV} (set by .ci/run)")
-    reset_postgres(url)
-    return url
+# --- the run: templates built once, the robustness ledger gathered from every worker ----------
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    workeroutput = getattr(session.config, "workeroutput", None)
+    if workeroutput is not None:  # an xdist worker: hand its ledger rows to the controller
+        workeroutput["robustness_ledger"] = [list(row) for row in LEDGER]
+    else:  # the controller, or a run without xdist: every worker is done with the templates
+        drop_templates()
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node: Any, error: Any) -> None:
+    """(pytest-xdist, on the controller) a worker's ledger rows, for the summary."""
+    rows = getattr(node, "workeroutput", {}).get("robustness_ledger", [])
+    LEDGER.extend((str(b), str(k), int(n), str(r)) for b, k, n, r in rows)
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    if not hasattr(terminalreporter.config, "workeroutput"):
+        print_ledger(terminalreporter)
+
+
+# --- pytest-xdist: what runs together, and the slowest first --------------------------------
+
+# The longest work units, slowest first (measured), each SQLite one beside a PostgreSQL one:
+# started first, and so that the two workers build different templates at the same time, and
+# no worker is left running a long unit alone at the end. The rest follow in collection order.
+SLOWEST = (
+    "tests/robustness/test_import_safety.py::test_sqlite_new_release_killed_then_loaded",
+    "tests/robustness/test_import_safety.py::test_postgres_reload_killed_while_inserting",
+    "tests/scale/test_release_switch.py[sqlite]",
+    "tests/scale/test_release_switch.py[postgresql]",
+    "tests/robustness/test_import_safety.py",
+    "tests/icd10pcs",
+    "tests/hcpcs",
+    "tests/robustness/test_schemathesis.py",
+    "tests/search/test_index.py",
+    "tests/browser",
+    "tests/releases",
+    "tests/robustness/test_infrastructure.py",
+    "tests/scale",
+)
+# Independent tests that each take long: a work unit each.
+ONE_UNIT_PER_TEST = ("tests/robustness/test_import_safety.py",)
+# Long modules whose SQLite and PostgreSQL halves share nothing: a work unit per database.
+ONE_UNIT_PER_BACKEND = ("tests/scale/test_release_switch.py", "tests/search/test_index.py",
+                        "tests/robustness/test_schemathesis.py")
+# Folders whose fixtures share one database per run (``<db>_hcpcs``): one work unit each.
+ONE_UNIT_PER_FOLDER = ("tests/hcpcs/", "tests/icd10pcs/")
+_BACKEND_ID = re.compile(r"[\[-](sqlite|postgresql)[\]-]")
+
+
+def work_unit(nodeid: str) -> str:
+    """The work unit of a test: by default its module (xdist's ``loadscope``), so that a
+    module's fixtures are made once."""
+    path = nodeid.split("::")[0]
+    folder = next((f for f in ONE_UNIT_PER_FOLDER if path.startswith(f)), None)
+    if folder is not None:
+        return folder.rstrip("/")
+    if path in ONE_UNIT_PER_TEST:
+        return nodeid
+    if path in ONE_UNIT_PER_BACKEND:
+        backend = _BACKEND_ID.search(nodeid)
+        return f"{path}[{backend.group(1) if backend else ''}]"
+    return path
+
+
+class WorkUnits(LoadScopeScheduling):
+    """``--dist loadscope`` with the work units of :func:`work_unit`."""
+
+    def _split_scope(self, nodeid: str) -> str:
+        return work_unit(nodeid)
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> LoadScopeScheduling | None:
+    return WorkUnits(config, log) if config.getvalue("dist") == "loadscope" else None
+
+
+class SlowestFirst:
+    """Reorders a worker's collection (which the controller schedules from) by unit, slowest
+    units first; after pytest's own ordering, which groups tests by database."""
+
+    @pytest.hookimpl(trylast=True)
+    def pytest_collection_modifyitems(self, items: list[pytest.Item]) -> None:
+        def rank(item: pytest.Item) -> int:
+            unit = work_unit(item.nodeid)
+            return next((i for i, p in enumerate(SLOWEST) if unit.startswith(p)), len(SLOWEST))
+
+        items.sort(key=rank)  # stable: collection order within a rank
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    if hasattr(config, "workerinput"):
+        config.pluginmanager.register(SlowestFirst(), "medcode-slowest-first")
+
+
+# --- databases ---------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def databases(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Databases]:
+    """This process's copies of the run's templates (dropped at the end)."""
+    registry = Databases(Templates(shared_directory(tmp_path_factory)),
+                         tmp_path_factory.mktemp("databases"))
+    yield registry
+    registry.close()
 
 
 @pytest.fixture(scope="session", params=["sqlite", "postgresql"])
-def settings(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Settings:
-    url = database_url(request.param, tmp_path_factory.mktemp(request.param))
-    return Settings(database_url=url)
+def backend(request: pytest.FixtureRequest) -> str:
+    """The database every ``engine`` test runs on, in turn."""
+    if request.param == "postgresql" and not os.environ.get(POSTGRES_ENV):
+        pytest.skip(f"PostgreSQL tests need {POSTGRES_ENV} (set by .ci/run)")
+    return str(request.param)
+
+
+@pytest.fixture(scope="session")
+def settings(backend: str, databases: Databases) -> Settings:
+    """A migrated database holding the bundled ICD-10-CM release (this process's own)."""
+    return databases.settings(backend, "fy2026", "loaded")
+
+
+@pytest.fixture(scope="session")
+def empty_settings(backend: str, databases: Databases) -> Settings:
+    """A migrated database that holds nothing: for keys and quota counters."""
+    return databases.settings(backend, "empty", "empty")
 
 
 @pytest.fixture(scope="session")
@@ -77,8 +200,13 @@ def redis_url() -> str:
 def engine(settings: Settings) -> Iterator[Engine]:
     """A migrated database holding the bundled ICD-10-CM release."""
     eng = make_engine(settings)
-    upgrade(eng)
-    load_release(eng, ICD10CM)
+    yield eng
+    eng.dispose()
+
+
+@pytest.fixture(scope="session")
+def empty_engine(empty_settings: Settings) -> Iterator[Engine]:
+    eng = make_engine(empty_settings)
     yield eng
     eng.dispose()
 

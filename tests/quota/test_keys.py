@@ -28,6 +28,17 @@ from domain.settings import Settings
 from tests.quota.conftest import bearer
 
 
+@pytest.fixture(scope="session")
+def settings(empty_settings: Settings) -> Settings:
+    """Keys need their table only: an empty, migrated database, not the release."""
+    return empty_settings
+
+
+@pytest.fixture(scope="session")
+def engine(empty_engine: Engine) -> Engine:
+    return empty_engine
+
+
 def test_keys_are_recognisable_random_and_checksummed() -> None:
     keys = {generate_key() for _ in range(500)}
     assert len(keys) == 500

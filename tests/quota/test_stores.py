@@ -27,6 +27,12 @@ from domain.metering.quota import (
 from tests.quota.conftest import T0, FakeClock
 
 
+@pytest.fixture(scope="session")
+def engine(empty_engine: Engine) -> Engine:
+    """The stores need their one table: an empty, migrated database, not the release."""
+    return empty_engine
+
+
 def subject() -> str:
     return f"test:{uuid.uuid4().hex}"
 

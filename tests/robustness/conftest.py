@@ -1,10 +1,11 @@
 """Fixtures for the robustness suite, and the table it prints at the end of the run.
 
 Every test here records what it tried in ``LEDGER`` (backend, kind of bad input or fault, cases,
-what they got); ``pytest_terminal_summary`` prints it as one Markdown table, the table the issue
-asks for. PostgreSQL and Redis faults are simulated with :class:`TcpProxy` (the machine's servers
-keep serving other tests): the PostgreSQL tests use a database of their own next to the one in
-``MEDCODE_TEST_POSTGRES_URL`` (``<name>_robust``), never that one.
+what they got); the run's terminal summary prints it as one Markdown table, the table the issue
+asks for (tests/robustness/ledger.py). PostgreSQL and Redis faults are simulated with
+:class:`TcpProxy` (the machine's servers keep serving other tests): the PostgreSQL tests use a
+database of their own next to the one in ``MEDCODE_TEST_POSTGRES_URL``
+(``<name>_<worker>_robust``, a copy of the loaded release), never that one.
 """
 
 from __future__ import annotations
@@ -18,37 +19,17 @@ from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine, func, select, text
+from sqlalchemy import Engine, func, select
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import OperationalError
 
-from bench.robustness import table
-from domain.db import make_engine
 from domain.models import Code, Description, RelatedCode, Release
-from domain.settings import Settings
-from seed.load import load_release
-from service.migrate import upgrade
-from systems.icd10cm import importer as icd10cm
-from systems.icd10cm.spec import ICD10CM
-from systems.icd10cm.tabular import Tabular
-from tests.conftest import POSTGRES_ENV, reset_postgres
+from tests.databases import POSTGRES_ENV, Databases
+from tests.robustness.ledger import LEDGER, record
 from tests.robustness.proxy import TcpProxy
 
+__all__ = ["LEDGER", "record"]
+
 ROOT = Path(__file__).resolve().parents[2]
-LEDGER: list[tuple[str, str, int, str]] = []
-
-
-def record(backend: str, kind: str, cases: int, result: str) -> None:
-    LEDGER.append((backend, kind, cases, result))
-
-
-def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
-    if not LEDGER:
-        return
-    terminalreporter.write_sep("=", "robustness: what was tried and what it got")
-    terminalreporter.write_line(table(LEDGER))
-    cases = sum(r[2] for r in LEDGER)
-    terminalreporter.write_line(f"{cases} cases in {len(LEDGER)} rows")
 
 
 def backend_of(engine: Engine) -> str:
@@ -98,21 +79,9 @@ def snapshot(engine: Engine) -> dict[str, object]:
 
 
 @pytest.fixture(scope="session")
-def tabular() -> Tabular:
-    return ICD10CM.read(icd10cm.bundled_source())
-
-
-@pytest.fixture(scope="session")
-def loaded_sqlite_template(tmp_path_factory: pytest.TempPathFactory, tabular: Tabular) -> Path:
+def loaded_sqlite_template(databases: Databases) -> Path:
     """A SQLite file holding the release, checkpointed and closed: copy it, never open it."""
-    path = tmp_path_factory.mktemp("robust-template") / "medcode.db"
-    engine = make_engine(Settings(database_url=f"sqlite:///{path}"))
-    upgrade(engine)
-    load_release(engine, ICD10CM, parsed=tabular)
-    with engine.connect() as conn:
-        conn.execute(text("PRAGMA wal_checkpoint(TRUNCATE)"))
-    engine.dispose()
-    return path
+    return databases.templates.sqlite("fy2026")
 
 
 @pytest.fixture
@@ -133,38 +102,16 @@ def _require_postgres() -> str:
     return url
 
 
-def with_database(url: str, database: str) -> str:
-    return make_url(url).set(database=database).render_as_string(hide_password=False)
-
-
 def with_port(url: str, port: int, host: str = "127.0.0.1") -> str:
     return make_url(url).set(host=host, port=port).render_as_string(hide_password=False)
 
 
 @pytest.fixture(scope="session")
-def robust_pg_url(request: pytest.FixtureRequest) -> str:
-    """A PostgreSQL database of this suite's own (``<test database>_robust``), migrated and
-    loaded once. Fails, not skips, when the variable is set and the server does not answer."""
-    base = _require_postgres()
-    name = f"{make_url(base).database}_robust"
-    admin = make_engine(Settings(database_url=with_database(base, "postgres")))
-    try:
-        with admin.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-            exists = conn.execute(text("SELECT 1 FROM pg_database WHERE datname = :n"),
-                                  {"n": name}).first()
-            if exists is None:
-                conn.execute(text(f'CREATE DATABASE "{name}"'))
-    except OperationalError as exc:
-        pytest.fail(f"{POSTGRES_ENV}={base} is set but PostgreSQL does not answer: {exc.orig}")
-    finally:
-        admin.dispose()
-    url = with_database(base, name)
-    reset_postgres(url)
-    engine = make_engine(Settings(database_url=url))
-    upgrade(engine)
-    load_release(engine, ICD10CM, parsed=request.getfixturevalue("tabular"))
-    engine.dispose()
-    return url
+def robust_pg_url(databases: Databases) -> str:
+    """A PostgreSQL database of this suite's own, holding the release (a copy of the run's
+    template). Fails, not skips, when the variable is set and the server does not answer."""
+    _require_postgres()
+    return databases.url("postgresql", "fy2026", "robust")
 
 
 @pytest.fixture

@@ -20,13 +20,16 @@ from service.migrate import upgrade
 from systems.icd10cm import importer as icd10cm
 from systems.icd10cm.spec import ICD10CM
 from systems.icd10cm.tabular import Node, Tabular
+from tests.databases import excerpt
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture(scope="module")
 def tabular() -> Tabular:
-    return ICD10CM.read(icd10cm.bundled_source())
+    """An excerpt of the FY2026 tabular (a few hundred codes, every convention): what holds
+    of a load holds whatever its size, and the full release is the robustness suite's."""
+    return excerpt()
 
 
 @pytest.fixture(scope="module")
@@ -36,7 +39,7 @@ def loaded(tmp_path_factory: pytest.TempPathFactory, tabular: Tabular) -> Iterat
     engine = make_engine(Settings(database_url=url))
     upgrade(engine)
     first = load_release(engine, ICD10CM, parsed=tabular)
-    assert first.loaded and first.billable_count == 74_719
+    assert first.loaded and first.billable_count == tabular.billable_count > 200
     yield engine
     engine.dispose()
 

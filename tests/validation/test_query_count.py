@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 
 import pytest
@@ -44,8 +45,11 @@ def statements(client: TestClient, engine: Engine, headers: dict[str, str],
 @pytest.fixture
 def client(engine: Engine, settings: Settings) -> Iterator[TestClient]:
     """Without the fast path, whose once-a-second read of the releases would land in one
-    count or the other."""
-    app = create_app(settings.model_copy(update={"fast_path": False}), engine)
+    count or the other, and on a clock that stands still (a key's last use is written on its
+    first request only, never in whichever count a minute's end falls)."""
+    now = time.time()
+    app = create_app(settings.model_copy(update={"fast_path": False}), engine,
+                     clock=lambda: now)
     with TestClient(app) as c:
         yield c
 

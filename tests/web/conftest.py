@@ -16,9 +16,11 @@ from sqlalchemy import Engine
 from domain.metering.keys import create_key
 from domain.settings import Settings
 from service.app import create_app
+from tests.databases import worker_index
 
-# A random start per run: guest counters in Redis outlive a run (they last the UTC day).
-_addresses = itertools.count(random.randrange(250, 50_000))
+# A random start per run: guest counters in Redis outlive a run (they last the UTC day). Each
+# pytest-xdist worker draws from a range of its own, so that two never meet in Redis.
+_addresses = itertools.count(250 + 25_000 * worker_index() + random.randrange(24_000))
 
 
 def fresh_address() -> str:
