@@ -7,7 +7,8 @@ Measures, over HTTP on loopback against a real uvicorn server:
 - a 200-code bulk query (p50) and its ratio to one code, repeated (as served once prepared)
   and cold (each request new to the server: the long way, GraphQL execution and SQL);
 - search p50/p95;
-- seed time and database size; the server's peak memory (VmHWM).
+- each bundled system's seed time and the database size after it (ICD-10-CM, ICD-10-PCS, HCPCS:
+  the service as `medcode serve` leaves it); the server's peak memory (VmHWM).
 
 Uses ``wrk`` when it is installed (Debian package ``wrk``), else an asyncio client.
 The two servers run side by side and are loaded in turn (``--rounds``, medians reported), the
@@ -82,13 +83,22 @@ def peak_rss_mb(pid: int) -> float:
     return float("nan")
 
 
-def seed(db_url: str) -> tuple[float, str]:
+SYSTEMS = ("icd10cm", "icd10pcs", "hcpcs")  # what `medcode serve` loads: every bundled system
+
+
+def seed(db_url: str) -> list[tuple[str, str]]:
+    """Each bundled system loaded as `medcode seed` does: seconds, and the database's size
+    after it (the size grows by what the release adds)."""
     env = {**os.environ, "MEDCODE_DATABASE_URL": db_url}
-    start = time.perf_counter()
-    subprocess.run([sys.executable, "-m", "service.cli", "seed", "icd10cm"], env=env, cwd=ROOT,
-                   check=True, capture_output=True)
-    took = time.perf_counter() - start
-    return took, database_size(db_url)
+    rows = []
+    for system in SYSTEMS:
+        start = time.perf_counter()
+        subprocess.run([sys.executable, "-m", "service.cli", "seed", system], env=env, cwd=ROOT,
+                       check=True, capture_output=True)
+        took = time.perf_counter() - start
+        rows += [(f"seed {system} (s)", f"{took:.1f}"),
+                 (f"database size after {system}", database_size(db_url))]
+    return rows
 
 
 def database_size(db_url: str) -> str:
@@ -203,12 +213,12 @@ def main() -> None:
         for suffix in ("", "-wal", "-shm"):
             Path(f"{path}{suffix}").unlink(missing_ok=True)
         db_url = f"sqlite:///{path}"
-    seed_s, size = seed(db_url)
+    seeded = seed(db_url)
     key = make_key(db_url)
     headers = {"Authorization": f"Bearer {key}"}
     env = {**os.environ, "MEDCODE_DATABASE_URL": db_url}
 
-    rows: list[tuple[str, str]] = [("seed ICD-10-CM (s)", f"{seed_s:.1f}"), ("database size", size)]
+    rows: list[tuple[str, str]] = list(seeded)
     port, bare_port = free_port(), free_port()
     url = f"http://127.0.0.1:{port}/graphql"
     bare_url = f"http://127.0.0.1:{bare_port}/graphql"
