@@ -12,7 +12,7 @@ PostgreSQL, each system's queries searched in its newest release:
 - whether both databases put the same codes first.
 
 Options: ``--db URL`` (SQLite; default: a file under bench/out, created and loaded when
-missing: ICD-10-CM and both bundled HCPCS releases), ``--rounds N`` (timed passes),
+missing: ICD-10-CM, ICD-10-PCS and both bundled HCPCS releases), ``--rounds N`` (timed passes),
 ``--no-http``, ``--reload`` (load the releases again, after a change to the search documents),
 ``--system ID`` (that system's queries only).
 """
@@ -131,19 +131,21 @@ def percentile(values: list[float], p: float) -> float:
 
 
 def ensure_loaded(url: str, reload: bool = False) -> tuple[Engine, dict[str, float]]:
-    """A migrated database holding the bundled releases (ICD-10-CM's, and both HCPCS
-    quarters); the seconds of each release it loaded (all of them when ``reload``)."""
+    """A migrated database holding the bundled releases (ICD-10-CM's, ICD-10-PCS's, and both
+    HCPCS quarters); the seconds of each release it loaded (all of them when ``reload``)."""
     from domain.db import make_engine
     from domain.settings import Settings
     from seed.load import load_release
     from service.migrate import upgrade
     from systems.hcpcs.spec import HCPCS
     from systems.icd10cm.spec import ICD10CM
+    from systems.icd10pcs.spec import ICD10PCS
 
     engine = make_engine(Settings(database_url=url))
     upgrade(engine)
     loaded: dict[str, float] = {}
     for spec, sources in ((ICD10CM, ICD10CM.bundled_sources()[-1:]),
+                          (ICD10PCS, ICD10PCS.bundled_sources()[-1:]),
                           (HCPCS, HCPCS.bundled_sources())):
         for source in sources:
             start = time.perf_counter()
@@ -270,7 +272,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--no-http", action="store_true")
     parser.add_argument("--reload", action="store_true",
                         help="load the bundled releases again (after a change to the documents)")
-    parser.add_argument("--system", help="only this system's queries (ICD10CM, HCPCS)")
+    parser.add_argument("--system", help="only this system's queries (ICD10CM, ICD10PCS, HCPCS)")
     args = parser.parse_args(argv)
     OUT.mkdir(parents=True, exist_ok=True)
     cases = load_cases(args.system)

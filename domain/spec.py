@@ -69,9 +69,18 @@ class CodeSystemSpec(ABC):
     # and qualify it after commas (HCPCS: "Walker, folding, wheeled, adjustable or fixed
     # height" is a walker), 1 where a title's every word says what the code is.
     search_qualifier_cost: ClassVar[float] = 1.0
+    # Words the titles repeat after every value of an axis, which say nothing of their own: a
+    # description's unmatched one costs nothing (ICD-10-PCS: "Open Approach", "Percutaneous
+    # Approach": the approach is the word before).
+    search_free_words: ClassVar[frozenset[str]] = frozenset()
     # Codes (their keys) that rank after the others at an equal score, or None (HCPCS: its
     # temporary codes after the permanent national ones).
     search_later: ClassVar[re.Pattern[str] | None] = None
+    # Whether, at an equal score (and equally late), the codes whose own titles say the query
+    # best come first: where index terms lead to whole families of codes alike (ICD-10-PCS:
+    # "Resection, Kidney, Right" on every 0TT0 code), the titles tell them apart ("..., Open
+    # Approach" before "..., Open Approach, Allogeneic").
+    search_title_breaks_ties: ClassVar[bool] = False
 
     # --- codes ----------------------------------------------------------------------------
 

@@ -14,7 +14,9 @@ databases), and ranked here (:mod:`domain.search.ranking`), so both give the sam
   are searched, and score lower for what they miss; when fewer than ``FILL_BELOW`` hold every
   slot, those come first and the documents holding all but one follow;
 - the codes in force come before retired ones (kept in a release for history), and at an equal
-  score, the codes a system ranks later (its spec's ``search_later``) follow the others.
+  score, the codes a system ranks later (its spec's ``search_later``) follow the others; then,
+  where the spec says so (``search_title_breaks_ties``), the codes whose own titles say the
+  query best come first.
 
 Each release is searched with its system's conventions (``CodeSystemSpec``): its own
 abbreviation and synonym tables, and how its descriptors are written.
@@ -30,7 +32,7 @@ from sqlalchemy import Connection, text
 
 from domain.search.lexicon import Lexicon, lexicon
 from domain.search.query import Plan, build_plan
-from domain.search.ranking import DocumentCache, score
+from domain.search.ranking import DocumentCache, fit
 from domain.spec import CodeSystemSpec
 
 HEAD = 100
@@ -144,22 +146,29 @@ class _Matches:
         return Page(hits, self.total)
 
 
-Order = tuple[bool, float, bool]  # retired, -score, later at equal score
+# retired, -score, later at equal score, -the title's own points (when the system says so)
+Order = tuple[bool, float, bool, float]
 
 
 def _fit(plan: Plan, lex: Lexicon, doc_id: int, code_id: int, body: str) -> tuple[float, Order]:
     """A document's score (0 to 1), and its place in a ranking: codes in force before retired
-    ones, then by score, then the codes the system ranks later at equal score."""
+    ones, then by score, then the codes the system ranks later at equal score, then (where the
+    system's spec says so) the codes whose own titles say the query best."""
     if lex.documents_cache is None:
         lex.documents_cache = DocumentCache()
     doc = lex.documents_cache.get(doc_id, body, lex)
-    shown = round(max(0.0, score(doc, plan, bool(doc_id & 1), lex)) / 100.0, 4)
-    return shown, (doc.retired, -shown, lex.later_codes is not None and code_id in lex.later_codes)
+    points, title = fit(doc, plan, bool(doc_id & 1), lex)
+    shown = round(max(0.0, points) / 100.0, 4)
+    later = lex.later_codes is not None and code_id in lex.later_codes
+    return shown, (doc.retired, -shown, later, -title if plan.title_breaks_ties else 0.0)
 
 
 def _later_codes(conn: Connection, release_id: int, spec: CodeSystemSpec,
                  lex: Lexicon) -> None:
-    """The release's codes that its system ranks later at equal score, read once."""
+    """The release's codes that its system ranks later at equal score, read once; and the
+    stems of its words that cost nothing (set before any of its documents is parsed)."""
+    if spec.search_free_words and not lex.free_stems:
+        lex.free_stems = frozenset(lex.stem_of(w) for w in spec.search_free_words)
     if spec.search_later is not None and lex.later_codes is None:
         keys = conn.execute(text("SELECT id, key FROM code WHERE release_id = :r"),
                             {"r": release_id})
@@ -175,6 +184,7 @@ def _release_search(conn: Connection, release_id: int, spec: CodeSystemSpec, que
     lex = lexicon(conn, release_id)
     plan = build_plan(query, lex, spec.search_expansions)
     plan.qualifier_cost = spec.search_qualifier_cost
+    plan.title_breaks_ties = spec.search_title_breaks_ties
     if not plan.slots:
         return None
     _later_codes(conn, release_id, spec, lex)

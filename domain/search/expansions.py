@@ -1,9 +1,14 @@
 """The curated tables of abbreviations (``data/abbreviations.tsv``) and lay terms
 (``data/synonyms.tsv``): a phrase a coder types, and the tabular's words for it.
 
-A row is ``phrase<TAB>expansion | another expansion[<TAB>caps]``. Phrases and expansions are
-folded like any query (lower case, stop words dropped). A ``caps`` row is also an English word
-(``AS``, ``PE``): it expands only when typed in capitals, or when the word is otherwise unknown.
+A row is ``phrase<TAB>expansion | another expansion[<TAB>flags]``. Phrases and expansions are
+folded like any query (lower case, stop words dropped). Flags, space-separated:
+
+- ``caps``: the phrase is also an English word (``AS``, ``PE``): it expands only when typed in
+  capitals, or when the word is otherwise unknown;
+- ``only``: the typed words are no reading of their own, only the expansions are: where the
+  index holds the typed word for a whole family ("appendectomy" on every code of two tables),
+  the expansion says which of them the word means (``resection appendix``).
 
 A code system may add tables of its own (``CodeSystemSpec.search_expansions``), read for its
 releases only: a phrase there takes the place of the shared tables' reading of it (in HCPCS,
@@ -21,6 +26,7 @@ from domain.search.analysis import STOPWORDS, words
 
 DATA = Path(__file__).resolve().parent / "data"
 TABLES = ("abbreviations.tsv", "synonyms.tsv")
+FLAGS = frozenset({"caps", "only"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,6 +35,7 @@ class Expansion:
     alternatives: tuple[tuple[str, ...], ...]
     caps: bool
     source: str
+    only: bool = False  # the expansions alone, not the typed words
 
 
 def content_words(text: str) -> tuple[str, ...]:
@@ -42,11 +49,13 @@ def read_table(path: Path) -> list[Expansion]:
         if not line.strip() or line.startswith("#"):
             continue
         cells = line.split("\t")
-        if len(cells) not in (2, 3) or (len(cells) == 3 and cells[2] != "caps"):
-            raise ValueError(f"{path.name}:{number}: expected phrase<TAB>expansions[<TAB>caps]")
+        flags = set(cells[2].split()) if len(cells) == 3 else set()
+        if len(cells) not in (2, 3) or (len(cells) == 3 and not flags) or flags - FLAGS:
+            raise ValueError(f"{path.name}:{number}: expected phrase<TAB>expansions"
+                             "[<TAB>caps|only]")
         alternatives = tuple(content_words(alt) for alt in cells[1].split("|"))
-        rows.append(Expansion(content_words(cells[0]), alternatives, len(cells) == 3,
-                              f"{path.name}:{number}"))
+        rows.append(Expansion(content_words(cells[0]), alternatives, "caps" in flags,
+                              f"{path.name}:{number}", "only" in flags))
     return rows
 
 
@@ -58,7 +67,7 @@ def _merged(paths: Sequence[Path]) -> dict[tuple[str, ...], Expansion]:
             known = table.get(row.phrase)
             if known is not None:
                 row = Expansion(row.phrase, known.alternatives + row.alternatives,
-                                known.caps and row.caps, known.source)
+                                known.caps and row.caps, known.source, known.only and row.only)
             table[row.phrase] = row
     return table
 
@@ -76,3 +85,10 @@ def expansions(own: tuple[Path, ...] = ()) -> dict[tuple[str, ...], Expansion]:
 @lru_cache(maxsize=8)
 def longest_phrase(own: tuple[Path, ...] = ()) -> int:
     return max((len(p) for p in expansions(own)), default=1)
+
+
+@lru_cache(maxsize=8)
+def phrase_words(own: tuple[Path, ...] = ()) -> tuple[frozenset[str], frozenset[str]]:
+    """The words of the phrases of a system's ``own`` tables, and of every phrase it reads."""
+    mine = frozenset(w for path in own for row in read_table(path) for w in row.phrase)
+    return mine, frozenset(w for phrase in expansions(own) for w in phrase)

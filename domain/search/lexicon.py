@@ -84,6 +84,7 @@ class Lexicon:
     _shares: dict[str, float] = field(default_factory=dict)
     documents_cache: Any = None  # parsed documents (domain.search.ranking.DocumentCache)
     later_codes: frozenset[int] | None = None  # the ids of codes ranked later at equal score
+    free_stems: frozenset[str] = frozenset()  # stems that cost nothing (the system's spec)
     _roots: dict[str, str] = field(default_factory=dict)  # root -> stems, space-separated
 
     def __post_init__(self) -> None:

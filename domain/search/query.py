@@ -4,7 +4,10 @@ document fills with any one of its alternatives.
 - a known word: its stem; the last word, unless a space follows it, also as a prefix ("diab");
 - an unknown word: the indexed words one or two edits away ("pnuemonia"), or two indexed
   words it runs together ("gastroesophageal");
-- an abbreviation or lay phrase: the typed words, or any expansion ("copd", "heart attack").
+- an abbreviation or lay phrase: the typed words, or any expansion ("copd", "heart attack");
+  a word the index does not hold that is one or two edits from a word of the system's own
+  phrases is read as that word to find them (ICD-10-PCS: "tonsilectomy" is a tonsillectomy,
+  which its tables read as the resection of the tonsils).
 
 Stop words and words nothing can match are left out. The plan renders as an FTS5 MATCH
 expression or a PostgreSQL tsquery over the same stems, for all slots or, when nothing holds
@@ -23,7 +26,7 @@ from os.path import commonprefix
 from pathlib import Path
 
 from domain.search.analysis import STOPWORDS
-from domain.search.expansions import Expansion, expansions, longest_phrase
+from domain.search.expansions import Expansion, expansions, longest_phrase, phrase_words
 from domain.search.lexicon import Lexicon
 from domain.search.stemmer import stem
 
@@ -57,6 +60,7 @@ class Slot:
 class Plan:
     slots: list[Slot] = field(default_factory=list)
     qualifier_cost: float = 1.0  # see domain.search.ranking
+    title_breaks_ties: bool = False  # likewise
 
     @property
     def total_weight(self) -> float:
@@ -129,13 +133,14 @@ def build_plan(text: str, lex: Lexicon, own: tuple[Path, ...] = ()) -> Plan:
     complete = text[-1:].isspace()
     table = expansions(own)
     longest = longest_phrase(own)
+    spelled = _respelled([w for w, _ in content], lex, own)
     plan = Plan()
     i = 0
     while i < len(content):
         last = i == len(content) - 1 and not complete
         taken = 0
         for size in range(min(longest, len(content) - i), 0, -1):
-            phrase = tuple(w for w, _ in content[i : i + size])
+            phrase = tuple(spelled[i : i + size])
             exp = table.get(phrase)
             if exp is None:
                 continue
@@ -160,6 +165,22 @@ def build_plan(text: str, lex: Lexicon, own: tuple[Path, ...] = ()) -> Plan:
     return plan
 
 
+def _respelled(words: list[str], lex: Lexicon, own: tuple[Path, ...]) -> list[str]:
+    """The words, each that neither the index nor any phrase holds read as the nearest word
+    of the system's own phrases within the edits forgiven, if there is one."""
+    if not own:
+        return words
+    mine, every = phrase_words(own)
+    out = []
+    for w in words:
+        if w.isalpha() and not lex.holds(w) and w not in every:
+            fixes = lex.corrections(w)
+            if fixes:
+                w = next((c for c, d in fixes if d == fixes[0][1] and c in mine), w)
+        out.append(w)
+    return out
+
+
 def _known_alt(words: Sequence[str], lex: Lexicon, quality: float) -> Alt | None:
     stems = tuple(dict.fromkeys(lex.stem_of(w) for w in words))
     if stems and all(lex.knows(s) for s in stems):
@@ -170,9 +191,10 @@ def _known_alt(words: Sequence[str], lex: Lexicon, quality: float) -> Alt | None
 def _phrase_slots(phrase: tuple[str, ...], exp: Expansion, lex: Lexicon,
                   last: bool) -> list[Slot]:
     """One slot for the phrase and its expansions; or, when the typed words are no indexed
-    words and there is one expansion, a slot for each of its words, so that a code holding
-    most of them is found (LVH: left ventricular hypertrophy)."""
-    if len(exp.alternatives) == 1 and _known_alt(phrase, lex, EXACT) is None:
+    words (or no reading of their own: ``Expansion.only``) and there is one expansion, a slot
+    for each of its words, so that a code holding most of them is found (LVH: left
+    ventricular hypertrophy)."""
+    if len(exp.alternatives) == 1 and (exp.only or _known_alt(phrase, lex, EXACT) is None):
         words = exp.alternatives[0]
         alts = [_known_alt((w,), lex, EXPANDED) for w in words]
         if len(words) > 1 and all(alts):
@@ -185,10 +207,10 @@ def _phrase_slots(phrase: tuple[str, ...], exp: Expansion, lex: Lexicon,
 def _phrase_slot(phrase: tuple[str, ...], exp: Expansion, lex: Lexicon,
                  last: bool) -> Slot | None:
     alts: list[Alt] = []
-    if len(phrase) == 1:
+    if len(phrase) == 1 and not exp.only:
         typed = _word_slot(phrase[0], lex, last)
         alts.extend(typed.alts if typed else [])
-    else:
+    elif not exp.only:
         own = _known_alt(phrase, lex, EXACT)
         if own is not None:
             alts.append(own)

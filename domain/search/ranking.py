@@ -11,12 +11,17 @@ beat "Lobar pneumonia" for "pneumonia", and E11.9 "... without complications" be
 with unspecified complications" for "type 2 diabetes". Titles win over inclusion terms, these
 over includes notes, and those over entries inherited from a parent, at equal fit.
 
+Where a system's index terms lead to whole families of codes alike
+(``CodeSystemSpec.search_title_breaks_ties``), codes of equal score come in the order of how
+well their own titles alone say the query.
+
 Where a system's descriptors name the item first and qualify it after a comma ("Walker,
 folding, wheeled"; ``CodeSystemSpec.search_qualifier_cost``), an entry whose first clause the
-query says in full counts its other unmatched words at that fraction of their cost. A retired
-code (kept in its release for history, no longer in force: a document whose first line is
-``R``, see ``seed/search_index.py``) is scored like any other; the engine ranks it after the
-codes in force.
+query says in full counts its other unmatched words at that fraction of their cost. Words a
+system's titles repeat after every value of an axis (``CodeSystemSpec.search_free_words``:
+ICD-10-PCS's "Open Approach") cost nothing. A retired code (kept in its release for history, no
+longer in force: a document whose first line is ``R``, see ``seed/search_index.py``) is scored
+like any other; the engine ranks it after the codes in force.
 """
 
 from __future__ import annotations
@@ -82,14 +87,16 @@ def parse(body: str, lex: Lexicon) -> Document:
         kind = letters
         where: dict[str, list[int]] = {}
         costs = []
+        free = lex.free_stems
         for j, t in enumerate(toks):
             cost = COST_OF_MARK.get(t[0])
             if cost is None:
                 cost = 1.0
             else:
                 t = t[1:]
-            where.setdefault(lex.stem_of(t), []).append(j)
-            costs.append(cost)
+            s = lex.stem_of(t)
+            where.setdefault(s, []).append(j)
+            costs.append(0.0 if free and s in free else cost)
         hops = kind.count("H")
         weight = KIND_WEIGHT.get(kind[hops:], 0.9) * INHERITED ** hops
         entries.append(Entry(weight, tuple(costs), sum(costs),
@@ -98,10 +105,16 @@ def parse(body: str, lex: Lexicon) -> Document:
 
 
 def score(doc: Document, plan: Plan, billable: bool, lex: Lexicon) -> float:
+    return fit(doc, plan, billable, lex)[0]
+
+
+def fit(doc: Document, plan: Plan, billable: bool, lex: Lexicon) -> tuple[float, float]:
+    """The document's score, and the points of its first entry (its own title) alone."""
     total = plan.total_weight
     entries = doc.entries
     qualifier = plan.qualifier_cost
     best, best_share = -1e9, 0.0
+    title = -1e9
     union: dict[int, float] = {}
     for e in entries:
         covered: set[int] = set()
@@ -126,11 +139,13 @@ def score(doc: Document, plan: Plan, billable: bool, lex: Lexicon) -> float:
                                                for j in range(e.head)):
             extra *= qualifier  # the entry's first clause said in full: the rest qualifies it
         points = 100.0 * e.weight * share - EXTRA * extra
+        if e is entries[0]:
+            title = points
         if points > best:
             best, best_share = points, share
     union_share = sum(plan.slots[i].weight * q for i, q in union.items()) / total
     return (best + UNION * 100.0 * max(0.0, union_share - best_share)
-            + (BILLABLE if billable else 0.0))
+            + (BILLABLE if billable else 0.0)), title
 
 
 def _match(terms: tuple[str, ...], prefix: bool, e: Entry,

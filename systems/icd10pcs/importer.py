@@ -10,27 +10,36 @@ bundled ones) into a parsed release.
   titles and labels) and the definitions of the labels it uses: ``pcsAxes`` and the validation
   of a combination read them. A table's guideline is its operation's definition.
 - The Alphabetic Index's terms (``Appendectomy`` -> ``0DTJ``) are ``INDEX_TERM`` descriptions of
-  the codes they lead to (at most ``MAX_INDEX_TERMS`` a code), so search finds codes by them.
+  the codes they lead to (at most ``MAX_INDEX_TERMS`` a code), so search finds codes by them. A
+  term more specific than its partial code goes to the codes whose labels say most of it
+  (``Transfusion, Products of Conception, Blood, Red Cells`` -> ``3027``: the red cells, not the
+  plasma nor the globulin).
 """
 
 from __future__ import annotations
 
 import bisect
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 from domain.parsed import Node, ParsedRelease
+from domain.search.analysis import STOPWORDS, words
+from domain.search.stemmer import stem
 from domain.spec import ImportFileError, Source
 from domain.vocabulary import CodeLevel, DescriptionKind, GuidelineKind
 from systems.icd10pcs.bundled import DEFINITIONS_FILE, INDEX_FILE, bundled_files
 from systems.icd10pcs.definitions import PcsDefinitions, read_definitions
 from systems.icd10pcs.errors import PcsFileError
 from systems.icd10pcs.index import current_pointers, read_index, term_pointers
-from systems.icd10pcs.tables import PcsTable, PcsTables, expand, read_tables
+from systems.icd10pcs.tables import PcsCode, PcsTable, PcsTables, expand, read_tables
 from systems.icd10pcs.titles import long_title
 
 MAX_INDEX_TERMS = 12
+# The index's wording of its root operations ("Insertion of device in", "Introduction of
+# substance in or on"): no label these words name tells a code from another.
+GENERIC_WORDS = frozenset({"device", "substance"})
 
 
 def bundled_sources() -> list[Source]:
@@ -122,25 +131,47 @@ def to_release(tables: PcsTables, definitions: PcsDefinitions,
                          effective_to=end, source=source)
 
 
+def _stems(text: str) -> frozenset[str]:
+    return frozenset(stem(w) for w in words(text)
+                     if w not in STOPWORDS and w not in GENERIC_WORDS)
+
+
 def index_terms(tables: PcsTables, index_path: Path) -> dict[str, list[str]]:
     """Each table's and code's index terms: a table pointer (``0DT``) gives the table a term,
-    a longer one (``0DTJ``) every code starting with it."""
-    keys = sorted(c.code for c in expand(tables))
+    a longer one (``0DTJ``) the codes starting with it that the term names best (all of them
+    when its words tell none apart: ``Appendectomy``, ``Resection, Kidney, Right``)."""
+    codes = sorted(expand(tables), key=lambda c: c.code)
+    keys = [c.code for c in codes]
+    labels: dict[int, frozenset[str]] = {}
+
+    def label_stems(i: int) -> frozenset[str]:
+        found = labels.get(i)
+        if found is None:
+            found = labels[i] = _stems(" ".join(a.label for a in codes[i].axes[2:]))
+        return found
+
     out: dict[str, list[str]] = {}
     for pair in current_pointers(term_pointers(read_index(index_path)), tables):
         if len(pair.pointer) <= 3:
             targets = [pair.pointer]
         else:
-            i = bisect.bisect_left(keys, pair.pointer)
-            targets = []
-            while i < len(keys) and keys[i].startswith(pair.pointer):
-                targets.append(keys[i])
-                i += 1
+            lo = bisect.bisect_left(keys, pair.pointer)
+            hi = bisect.bisect_left(keys, pair.pointer + "~", lo)
+            targets = _named_best(pair.term, range(lo, hi), codes, label_stems)
         for key in targets:
             terms = out.setdefault(key, [])
             if pair.term not in terms:
                 terms.append(pair.term)
     return out
+
+
+def _named_best(term: str, family: range, codes: list[PcsCode],
+                label_stems: Callable[[int], frozenset[str]]) -> list[str]:
+    """The codes of a partial code's family whose labels say most of the term's words."""
+    wanted = _stems(term)
+    said = [len(wanted & label_stems(i)) for i in family]
+    best = max(said, default=0)
+    return [codes[i].code for i, n in zip(family, said, strict=True) if n == best]
 
 
 def read(source: Source) -> ParsedRelease:
