@@ -17,7 +17,6 @@ cross-references of the codes that need them, the nearest codes to unknown ones.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
 from datetime import date
 
 from sqlalchemy import Connection
@@ -29,28 +28,17 @@ from domain.rows import (
     codes_by_key,
     notes_of,
 )
-from domain.validation.findings import KIND_ORDER, Finding, FindingKind, Severity, Validation
+from domain.validation.claims import (
+    MAX_SUGGESTIONS,
+    ClaimItem,
+    claim_items,
+    duplicate,
+    finding,
+    in_claim_order,
+)
+from domain.validation.findings import Finding, FindingKind, Severity, Validation
 from domain.validation.nearest import fuzzy_key, nearest_codes
 from domain.vocabulary import CodeLevel, RelationKind
-
-MAX_SUGGESTIONS = 10
-MAX_ECHO = 40
-
-
-@dataclass(slots=True)
-class _Item:
-    key: str
-    raw: str
-    positions: list[int]
-    row: CodeRow | None = None
-    findings: list[Finding] = field(default_factory=list)
-
-    @property
-    def label(self) -> str:
-        if self.row is not None:
-            return self.row.code
-        raw = self.raw.strip()
-        return raw if len(raw) <= MAX_ECHO else raw[:MAX_ECHO] + "…"
 
 
 def _when(release: ReleaseRow, dos: date | None) -> str:
@@ -70,11 +58,9 @@ class _Run:
         self.normalise = normalise
         self.findings: list[Finding] = []
 
-    def add(self, severity: Severity, kind: FindingKind, item: _Item, message: str,
+    def add(self, severity: Severity, kind: FindingKind, item: ClaimItem, message: str,
             suggestions: Sequence[CodeRow] = (), positions: Sequence[int] | None = None) -> None:
-        self.findings.append(Finding(severity, kind, [item.label],
-                                     list(positions) if positions else [item.positions[0]],
-                                     message, list(suggestions)[:MAX_SUGGESTIONS]))
+        self.findings.append(finding(severity, kind, item, message, suggestions, positions))
 
     def _replacements(self, rows: Sequence[CodeRow]) -> dict[int, list[CodeRow]]:
         """The codes each row's cross-reference names, as codes of the release in force."""
@@ -90,10 +76,7 @@ class _Run:
                          if n.target_code in found] for row in rows}
 
     def run(self, codes: Sequence[str]) -> Validation:
-        items: dict[str, _Item] = {}
-        for pos, raw in enumerate(codes):
-            key = self.normalise(raw) or "".join(raw.split()).upper()
-            items.setdefault(key, _Item(key, raw, [])).positions.append(pos)
+        items = claim_items(codes, self.normalise)
         lookups = [k for k in items if self.normalise(k) == k]
         found = {r.key: r for r in codes_by_key(self.conn(), (self.release.id,), lookups)
                  } if lookups else {}
@@ -142,19 +125,15 @@ class _Run:
                          "choose the code for the item or service supplied.", kids)
             elif found_row.id in dated_ids:
                 self._dated_out(item, found_row, replacements.get(found_row.id, []))
-            if len(item.positions) > 1:
-                self.add(Severity.WARNING, FindingKind.DUPLICATE, item,
-                         f"{item.label} is listed {len(item.positions)} times: report each "
-                         "code once (with units for quantities).", positions=item.positions)
-        self.findings.sort(key=lambda f: (f.severity != Severity.ERROR,
-                                          min(f.positions, default=0),
-                                          KIND_ORDER.index(f.kind)))
-        return Validation(self.release, self.findings)
+            twice = duplicate(item, "report each code once (with units for quantities).")
+            if twice is not None:
+                self.findings.append(twice)
+        return Validation(self.release, in_claim_order(self.findings))
 
     def _in_force(self, row: CodeRow) -> bool:
         return row.in_force_on(self.dos) if self.dos is not None else row.billable
 
-    def _unknown(self, item: _Item, close: list[CodeRow]) -> None:
+    def _unknown(self, item: ClaimItem, close: list[CodeRow]) -> None:
         if not item.key:
             message = "An empty entry is not a code."
         else:
@@ -164,7 +143,7 @@ class _Run:
                 message += " Nearest real codes: " + ", ".join(r.code for r in close[:3]) + "."
         self.add(Severity.ERROR, FindingKind.UNKNOWN_CODE, item, message, close)
 
-    def _dated_out(self, item: _Item, row: CodeRow, replacements: list[CodeRow]) -> None:
+    def _dated_out(self, item: ClaimItem, row: CodeRow, replacements: list[CodeRow]) -> None:
         if row.valid_to is not None and (self.dos is None or self.dos > row.valid_to):
             when = (f"on {self.dos.isoformat()}" if self.dos is not None
                     else f"from {self.release.effective_from.isoformat()}")
@@ -179,7 +158,7 @@ class _Run:
                 r.code for r in replacements) + "."
         self.add(Severity.ERROR, FindingKind.NOT_VALID_ON_DATE, item, message, replacements)
 
-    def _other_release(self, item: _Item, other: ReleaseRow, row: CodeRow) -> None:
+    def _other_release(self, item: ClaimItem, other: ReleaseRow, row: CodeRow) -> None:
         if other.effective_from > self.release.effective_from:
             message = (f"{row.code} ({row.display}) is added in the {other.version} file "
                        f"(in force from {other.effective_from.isoformat()}); it is not in "

@@ -13,37 +13,27 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import Connection
 
 from domain.releases import ReleaseRow
 from domain.rows import CodeRow, codes_by_key, details_of
-from domain.validation.findings import KIND_ORDER, Finding, FindingKind, Severity, Validation
+from domain.validation.claims import (
+    MAX_SUGGESTIONS,
+    ClaimItem,
+    claim_items,
+    duplicate,
+    finding,
+    in_claim_order,
+)
+from domain.validation.findings import Finding, FindingKind, Severity, Validation
 from domain.validation.nearest import fuzzy_key, nearest_codes
 from domain.vocabulary import CodeLevel
 from systems.icd10pcs.axes import Mismatch, closest_mismatch
 
-MAX_SUGGESTIONS = 10
-MAX_ECHO = 40
 LEVEL_NAMES = {CodeLevel.SECTION: "a section", CodeLevel.BLOCK: "a body system",
                CodeLevel.TABLE: "a table"}
-
-
-@dataclass(slots=True)
-class _Item:
-    key: str
-    raw: str
-    positions: list[int]
-    row: CodeRow | None = None
-
-    @property
-    def label(self) -> str:
-        if self.row is not None:
-            return self.row.code
-        raw = self.raw.strip()
-        return raw if len(raw) <= MAX_ECHO else raw[:MAX_ECHO] + "…"
 
 
 def _fiscal(release: ReleaseRow) -> str:
@@ -66,11 +56,9 @@ class _Run:
             return f"{_fiscal(self.release)}, the newest code set"
         return f"{_fiscal(self.release)}, the code set in force on {self.dos.isoformat()}"
 
-    def add(self, severity: Severity, kind: FindingKind, item: _Item, message: str,
+    def add(self, severity: Severity, kind: FindingKind, item: ClaimItem, message: str,
             suggestions: Sequence[CodeRow] = (), positions: Sequence[int] | None = None) -> None:
-        self.findings.append(Finding(severity, kind, [item.label],
-                                     list(positions) if positions else [item.positions[0]],
-                                     message, list(suggestions)[:MAX_SUGGESTIONS]))
+        self.findings.append(finding(severity, kind, item, message, suggestions, positions))
 
     def _by_key(self, keys: Sequence[str]) -> dict[str, CodeRow]:
         wanted = sorted(set(keys))
@@ -79,10 +67,7 @@ class _Run:
         return {r.key: r for r in codes_by_key(self.conn(), (self.release.id,), wanted)}
 
     def run(self, codes: Sequence[str]) -> Validation:
-        items: dict[str, _Item] = {}
-        for pos, raw in enumerate(codes):
-            key = self.normalise(raw) or "".join(raw.split()).upper()
-            items.setdefault(key, _Item(key, raw, [])).positions.append(pos)
+        items = claim_items(codes, self.normalise)
         lookups = [k for k in items if self.normalise(k) == k]
         tables_wanted = [k[:3] for k in lookups if len(k) == 7]
         found = self._by_key([*lookups, *tables_wanted])
@@ -127,16 +112,11 @@ class _Run:
             elif item.row is None:
                 close = [near[k] for k in nearest.get(words.get(item.key, ""), []) if k in near]
                 self._unknown(item, close)
-            if len(item.positions) > 1:
-                self.add(Severity.WARNING, FindingKind.DUPLICATE, item,
-                         f"{item.label} is listed {len(item.positions)} times: report each "
-                         "procedure code once.", positions=item.positions)
-        self.findings.sort(key=lambda f: (f.severity != Severity.ERROR,
-                                          min(f.positions, default=0),
-                                          KIND_ORDER.index(f.kind)))
-        return Validation(self.release, self.findings)
+            if (twice := duplicate(item, "report each procedure code once.")) is not None:
+                self.findings.append(twice)
+        return Validation(self.release, in_claim_order(self.findings))
 
-    def _combination(self, item: _Item, table: CodeRow, mismatch: Mismatch,
+    def _combination(self, item: ClaimItem, table: CodeRow, mismatch: Mismatch,
                      suggestions: list[CodeRow]) -> None:
         position, title, value = mismatch.position, mismatch.title, mismatch.value
         allowed = mismatch.allowed
@@ -147,7 +127,7 @@ class _Run:
                  f"row that allows it. Character {position} ({title}) is {value}, which the "
                  f"closest row does not allow; it allows {choices}{more}.", suggestions)
 
-    def _unknown(self, item: _Item, close: list[CodeRow]) -> None:
+    def _unknown(self, item: ClaimItem, close: list[CodeRow]) -> None:
         if not item.key:
             message = "An empty entry is not a code."
         elif len(item.key) != 7:
