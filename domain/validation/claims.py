@@ -5,8 +5,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from datetime import date
 
-from domain.rows import CodeRow
+from sqlalchemy import Connection
+
+from domain.releases import ReleaseRow
+from domain.rows import CodeRow, codes_by_key
 from domain.validation.findings import KIND_ORDER, Finding, FindingKind, Severity
 
 MAX_SUGGESTIONS = 10  # ranked suggestions of one finding
@@ -66,3 +70,32 @@ def in_claim_order(findings: list[Finding]) -> list[Finding]:
     return sorted(findings, key=lambda f: (f.severity != Severity.ERROR,
                                            min(f.positions, default=0),
                                            KIND_ORDER.index(f.kind)))
+
+
+class ClaimRun:
+    """One validation of a claim against the release in force: what every system's rules
+    start from (the release, the system's other releases, the date, the findings so far)."""
+
+    def __init__(self, conn: Callable[[], Connection], release: ReleaseRow,
+                 others: Sequence[ReleaseRow], dos: date | None,
+                 normalise: Callable[[str], str | None]) -> None:
+        self.conn = conn
+        self.release = release
+        self.others = list(others)
+        self.dos = dos
+        self.normalise = normalise
+        self.findings: list[Finding] = []
+
+    def add(self, severity: Severity, kind: FindingKind, item: ClaimItem, message: str,
+            suggestions: Sequence[CodeRow] = (), positions: Sequence[int] | None = None) -> None:
+        self.findings.append(finding(severity, kind, item, message, suggestions, positions))
+
+    def elsewhere(self, keys: Sequence[str]) -> dict[str, tuple[ReleaseRow, CodeRow]]:
+        """The codes with these keys in the system's other loaded releases (one statement)."""
+        found: dict[str, tuple[ReleaseRow, CodeRow]] = {}
+        wanted = [k for k in keys if k]
+        if wanted and self.others:
+            by_id = {r.id: r for r in self.others}
+            for row in codes_by_key(self.conn(), by_id, wanted):
+                found.setdefault(row.key, (by_id[row.release_id], row))
+        return found

@@ -31,12 +31,12 @@ from domain.rows import (
 from domain.validation.claims import (
     MAX_SUGGESTIONS,
     ClaimItem,
+    ClaimRun,
     claim_items,
     duplicate,
-    finding,
     in_claim_order,
 )
-from domain.validation.findings import Finding, FindingKind, Severity, Validation
+from domain.validation.findings import FindingKind, Severity, Validation
 from domain.validation.nearest import fuzzy_key, nearest_codes
 from domain.vocabulary import CodeLevel, RelationKind
 
@@ -47,21 +47,7 @@ def _when(release: ReleaseRow, dos: date | None) -> str:
     return f"the {release.version} file, in force on {dos.isoformat()}"
 
 
-class _Run:
-    def __init__(self, conn: Callable[[], Connection], release: ReleaseRow,
-                 others: Sequence[ReleaseRow], dos: date | None,
-                 normalise: Callable[[str], str | None]) -> None:
-        self.conn = conn
-        self.release = release
-        self.others = list(others)
-        self.dos = dos
-        self.normalise = normalise
-        self.findings: list[Finding] = []
-
-    def add(self, severity: Severity, kind: FindingKind, item: ClaimItem, message: str,
-            suggestions: Sequence[CodeRow] = (), positions: Sequence[int] | None = None) -> None:
-        self.findings.append(finding(severity, kind, item, message, suggestions, positions))
-
+class _Run(ClaimRun):
     def _replacements(self, rows: Sequence[CodeRow]) -> dict[int, list[CodeRow]]:
         """The codes each row's cross-reference names, as codes of the release in force."""
         if not rows:
@@ -83,11 +69,7 @@ class _Run:
         for item in items.values():
             item.row = found.get(item.key)
         missing = [i for i in items.values() if i.row is None and i.key in lookups]
-        elsewhere: dict[str, tuple[ReleaseRow, CodeRow]] = {}
-        if missing and self.others:
-            by_id = {r.id: r for r in self.others}
-            for row in codes_by_key(self.conn(), by_id, [i.key for i in missing]):
-                elsewhere.setdefault(row.key, (by_id[row.release_id], row))
+        elsewhere = self.elsewhere([i.key for i in missing])
         dated_out = [i for i in items.values() if i.row is not None
                      and i.row.level == CodeLevel.CODE and not self._in_force(i.row)]
         replacements = self._replacements([i.row for i in dated_out if i.row is not None])

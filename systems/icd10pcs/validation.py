@@ -22,12 +22,12 @@ from domain.rows import CodeRow, codes_by_key, details_of
 from domain.validation.claims import (
     MAX_SUGGESTIONS,
     ClaimItem,
+    ClaimRun,
     claim_items,
     duplicate,
-    finding,
     in_claim_order,
 )
-from domain.validation.findings import Finding, FindingKind, Severity, Validation
+from domain.validation.findings import FindingKind, Severity, Validation
 from domain.validation.nearest import fuzzy_key, nearest_codes
 from domain.vocabulary import CodeLevel
 from systems.icd10pcs.axes import Mismatch, closest_mismatch
@@ -40,25 +40,11 @@ def _fiscal(release: ReleaseRow) -> str:
     return f"FY{release.version}" if release.version.isdigit() else release.version
 
 
-class _Run:
-    def __init__(self, conn: Callable[[], Connection], release: ReleaseRow,
-                 others: Sequence[ReleaseRow], dos: date | None,
-                 normalise: Callable[[str], str | None]) -> None:
-        self.conn = conn
-        self.release = release
-        self.others = list(others)
-        self.dos = dos
-        self.normalise = normalise
-        self.findings: list[Finding] = []
-
+class _Run(ClaimRun):
     def _when(self) -> str:
         if self.dos is None:
             return f"{_fiscal(self.release)}, the newest code set"
         return f"{_fiscal(self.release)}, the code set in force on {self.dos.isoformat()}"
-
-    def add(self, severity: Severity, kind: FindingKind, item: ClaimItem, message: str,
-            suggestions: Sequence[CodeRow] = (), positions: Sequence[int] | None = None) -> None:
-        self.findings.append(finding(severity, kind, item, message, suggestions, positions))
 
     def _by_key(self, keys: Sequence[str]) -> dict[str, CodeRow]:
         wanted = sorted(set(keys))
@@ -74,11 +60,7 @@ class _Run:
         for item in items.values():
             item.row = found.get(item.key)
         missing = [i for i in items.values() if i.row is None]
-        elsewhere: dict[str, tuple[ReleaseRow, CodeRow]] = {}
-        if missing and self.others:
-            by_id = {r.id: r for r in self.others}
-            for hit in codes_by_key(self.conn(), by_id, [i.key for i in missing if i.key]):
-                elsewhere.setdefault(hit.key, (by_id[hit.release_id], hit))
+        elsewhere = self.elsewhere([i.key for i in missing])
         tables = {k: r for k, r in found.items() if r.level == CodeLevel.TABLE}
         details = details_of(self.conn(), [r.content_id for r in tables.values()])
         combos = [i for i in missing if i.key not in elsewhere and len(i.key) == 7
