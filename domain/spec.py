@@ -43,6 +43,9 @@ class Source:
 
     path: Path
     label: str
+    # The release the operator names (``medcode seed cpt --year 2026``) for files that do not
+    # say it themselves; None: the importer reads it from the file, or refuses.
+    version: str | None = None
 
 
 KEY_SHAPE = re.compile(r"[0-9A-Z][0-9A-Z-]{0,15}")
@@ -81,6 +84,11 @@ class CodeSystemSpec(ABC):
     # "Resection, Kidney, Right" on every 0TT0 code), the titles tell them apart ("..., Open
     # Approach" before "..., Open Approach, Allogeneic").
     search_title_breaks_ties: ClassVar[bool] = False
+    # The ``medcode seed`` option that names the release when the files may not say it
+    # (CPT: ``--year``), or None; its value reaches the importer as ``Source.version``.
+    release_option: ClassVar[str | None] = None
+    # Whether ``--file`` may name a folder of the release's files (CPT's data file release).
+    reads_folders: ClassVar[bool] = False
 
     # --- codes ----------------------------------------------------------------------------
 

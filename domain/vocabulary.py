@@ -26,8 +26,10 @@ HEADER_LEVELS = frozenset({CodeLevel.CHAPTER, CodeLevel.BLOCK, CodeLevel.SECTION
 
 class DescriptionKind(StrEnum):
     OFFICIAL = "OFFICIAL"
+    MEDIUM = "MEDIUM"
     SHORT = "SHORT"
     LAY = "LAY"
+    CLINICIAN = "CLINICIAN"
     INCLUSION_TERM = "INCLUSION_TERM"
     INDEX_TERM = "INDEX_TERM"
 
@@ -39,6 +41,9 @@ class RelationKind(StrEnum):
     USE_ADDITIONAL_CODE = "USE_ADDITIONAL_CODE"
     CODE_ALSO = "CODE_ALSO"
     CROSS_REFERENCE = "CROSS_REFERENCE"
+    FAMILY = "FAMILY"
+    PRIMARY_CODE = "PRIMARY_CODE"
+    ADD_ON_CODE = "ADD_ON_CODE"
 
 
 class GuidelineKind(StrEnum):

@@ -47,7 +47,8 @@ described(
         ),
         "BLOCK": (
             "A range of categories within a chapter (`E08-E13`: Diabetes "
-            "mellitus)."
+            "mellitus); HCPCS and CPT: a titled range of codes within a section "
+            "(`96401-96549`: chemotherapy administration)."
         ),
         "CATEGORY": (
             "A three-character code (`E11`); billable only when nothing "
@@ -60,7 +61,8 @@ described(
         "CODE": "A leaf of the tabular (`E11.9`, `S52.001A`): billable on a claim.",
         "SECTION": (
             "A section of a procedure code system: an HCPCS Level II letter (`J`: drugs "
-            "administered other than oral method, chemotherapy drugs), or the modifiers."
+            "administered other than oral method, chemotherapy drugs), a CPT section by its "
+            "code range (`90281-99607`: Medicine), or the modifiers."
         ),
         "TABLE": "An ICD-10-PCS table: the first three characters of its codes (`0DT`).",
         "MODIFIER": (
@@ -75,11 +77,22 @@ described(
     DescriptionKind, "The kind of a description of a code.",
     {
         "OFFICIAL": "The official title.",
+        "MEDIUM": (
+            "CPT: the AMA's medium descriptor, a shortened form of the long one (at most 48 "
+            "characters, upper case)."
+        ),
         "SHORT": (
             "The official short title (where the "
             "system publishes one; ICD-10-CM's tabular does not)."
         ),
-        "LAY": "A plain-language description.",
+        "LAY": (
+            "A plain-language description (CPT: the AMA's consumer friendly descriptor, the "
+            "common-language description)."
+        ),
+        "CLINICIAN": (
+            "CPT: one of the AMA's clinician descriptors, the ways clinicians phrase the "
+            "procedure (a code may have several)."
+        ),
         "INCLUSION_TERM": "A term listed under the code as coded here.",
         "INDEX_TERM": (
             "A term of the system's Alphabetic Index that leads to the code (ICD-10-PCS: "
@@ -100,6 +113,18 @@ described(
         "CROSS_REFERENCE": (
             "HCPCS cross-reference (XREF): the code CMS says to use instead, as for a "
             "terminated code."
+        ),
+        "FAMILY": (
+            "CPT: a code of the same descriptor family. An indented CPT code's descriptor "
+            "implies the text before the semicolon of its family's first code (96422, 96423 and "
+            "96425 read on from 96420's)."
+        ),
+        "PRIMARY_CODE": (
+            "CPT, HCPCS: for an add-on code, a primary code it is reported with (from the "
+            "Medicare fee schedule and NCCI's add-on code edits)."
+        ),
+        "ADD_ON_CODE": (
+            "CPT, HCPCS: for a primary code, an add-on code that may be reported with it."
         ),
     },
 )
@@ -177,6 +202,26 @@ described(
             "An ICD-10-PCS code of a real table that no row of the table allows (ERROR): the "
             "message names the character the closest row refuses. Suggestions: the valid codes "
             "that differ in that character."
+        ),
+        "PTP_CONFLICT": (
+            "`validateClaim`: a column-2 code billed with its column-1 code on one date of "
+            "service, an NCCI procedure-to-procedure edit in force (ERROR): the column-2 line "
+            "is denied. The message names the pair, its modifier indicator, and what would "
+            "make it acceptable."
+        ),
+        "MUE_EXCEEDED": (
+            "`validateClaim`: more units than the code's Medically Unlikely Edit allows: per "
+            "line for adjudication indicator 1, per code and date of service for 2 and 3 "
+            "(ERROR). The message says which indicator and whether a denial can be appealed."
+        ),
+        "ADD_ON_WITHOUT_PRIMARY": (
+            "`validateClaim`: an add-on code with none of its primary codes on the claim for "
+            "the same date (ERROR for a type 1 add-on; WARNING for type 3, whose list the "
+            "contractor may extend, and for type 2, which has no list)."
+        ),
+        "UNKNOWN_MODIFIER": (
+            "`validateClaim`: a line's modifier that is neither an HCPCS Level II nor a CPT "
+            "modifier (ERROR)."
         ),
     },
 )

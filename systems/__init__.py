@@ -10,11 +10,12 @@ from __future__ import annotations
 from enum import StrEnum
 
 from domain.spec import CodeSystemSpec
+from systems.cpt.spec import CPT
 from systems.hcpcs.spec import HCPCS
 from systems.icd10cm.spec import ICD10CM
 from systems.icd10pcs.spec import ICD10PCS
 
-SPECS: dict[str, CodeSystemSpec] = {spec.id: spec for spec in (ICD10CM, ICD10PCS, HCPCS)}
+SPECS: dict[str, CodeSystemSpec] = {spec.id: spec for spec in (ICD10CM, ICD10PCS, HCPCS, CPT)}
 
 
 class CodeSystemId(StrEnum):
@@ -23,6 +24,7 @@ class CodeSystemId(StrEnum):
     ICD10CM = ICD10CM.id
     ICD10PCS = ICD10PCS.id
     HCPCS = HCPCS.id
+    CPT = CPT.id
 
 
 if set(CodeSystemId) != set(SPECS):  # pragma: no cover - a spec listed in one place only
