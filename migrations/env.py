@@ -5,7 +5,9 @@ from __future__ import annotations
 from alembic import context
 from sqlmodel import SQLModel
 
+import domain.fee_schedule  # noqa: F401
 import domain.models  # noqa: F401  (registers the tables)
+import domain.ncci  # noqa: F401
 from domain.settings import get_settings
 
 config = context.config

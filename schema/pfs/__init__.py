@@ -1,0 +1,1 @@
+"""GraphQL types of the Medicare Physician Fee Schedule (``Code.fee``)."""

@@ -1,0 +1,1 @@
+"""The Medicare Physician Fee Schedule relative value file: its layout, reader and payments."""
