@@ -115,10 +115,18 @@ def main() -> None:
     ap.add_argument("--seconds", type=int, default=5)
     ap.add_argument("--connections", type=int, default=8)
     ap.add_argument("--rounds", type=int, default=200)
+    ap.add_argument("--claims-only", action="store_true",
+                    help="only the claim-lines figures (validateClaim, bench/ncci_claim.py)")
     args = ap.parse_args()
 
     OUT.mkdir(parents=True, exist_ok=True)
     db_url = args.db or f"sqlite:///{OUT / 'validate.db'}"
+    from bench.ncci_claim import claim_rows
+
+    claims = claim_rows(db_url, args.rounds)
+    if args.claims_only:
+        print_table(claims)
+        return
     seed(db_url)  # idempotent: quick when the release is already loaded
     settings = Settings(database_url=db_url)
     engine = make_engine(settings)
@@ -153,6 +161,7 @@ def main() -> None:
         ("25-code claim over HTTP: p50 / p99 under load (ms)", f"{p50:.2f} / {p99:.2f}"),
         ("500-code claim, in the service: p50 (ms)", f"{statistics.median(big):.1f}"),
         ("500-code claim: SQL statements", str(big_statements)),
+        *claims,
     ]
     print_table(rows)
 

@@ -1,10 +1,11 @@
 """What a request costs in code views, from its parsed (and validated) document.
 
 Only root query fields that return codes cost anything: ``code`` one view, ``codes`` and
-``validateCodes`` one per code in their list. Variables (with their defaults), fragments,
-inline fragments, ``@skip``/``@include`` and aliases are resolved the way execution will resolve
-them, so the cost is known before anything runs. Two selections under one response key are one
-field, charged once. Nested codes (``parent``, ``children``, ``targets``, search results) are free.
+``validateCodes`` one per code in their list, ``validateClaim`` one per line and per
+diagnosis. Variables (with their defaults), fragments, inline fragments, ``@skip``/``@include``
+and aliases are resolved the way execution will resolve them, so the cost is known before
+anything runs. Two selections under one response key are one field, charged once. Nested codes
+(``parent``, ``children``, ``targets``, search results) are free.
 """
 
 from __future__ import annotations
@@ -33,7 +34,8 @@ from graphql import (
 )
 
 # Root field -> how it is charged: "one" view, or one per item of its `codes` argument.
-COSTED_FIELDS: dict[str, str] = {"code": "one", "codes": "list", "validateCodes": "list"}
+COSTED_FIELDS: dict[str, str] = {"code": "one", "codes": "list", "validateCodes": "list",
+                                 "validateClaim": "claim", "feeSchedule": "one"}
 LIST_ARGUMENT = "codes"
 
 
@@ -122,6 +124,9 @@ def _field_views(root: GraphQLObjectType, node: FieldNode, kind: str, variables:
         return 0
     if kind == "one":
         return 1
+    if kind == "claim":  # validateClaim: one view per line and per diagnosis
+        n = len(args.get("lines") or ()) + len(args.get("diagnoses") or ())
+        return n if n <= max_list else 0
     n = len(args.get(LIST_ARGUMENT) or ())
     return n if n <= max_list else 0
 

@@ -28,6 +28,10 @@ class FindingKind(StrEnum):
     USE_ADDITIONAL_CODE = "USE_ADDITIONAL_CODE"
     DUPLICATE = "DUPLICATE"
     INVALID_COMBINATION = "INVALID_COMBINATION"
+    PTP_CONFLICT = "PTP_CONFLICT"
+    MUE_EXCEEDED = "MUE_EXCEEDED"
+    ADD_ON_WITHOUT_PRIMARY = "ADD_ON_WITHOUT_PRIMARY"
+    UNKNOWN_MODIFIER = "UNKNOWN_MODIFIER"
 
 
 # Findings are reported errors first, then warnings, each in claim order; within one position
@@ -36,7 +40,8 @@ KIND_ORDER = (FindingKind.UNKNOWN_CODE, FindingKind.INVALID_COMBINATION,
               FindingKind.NOT_VALID_ON_DATE, FindingKind.NOT_BILLABLE,
               FindingKind.MISSING_SEVENTH_CHARACTER, FindingKind.EXCLUDES1_CONFLICT,
               FindingKind.CODE_FIRST_SEQUENCE, FindingKind.USE_ADDITIONAL_CODE,
-              FindingKind.DUPLICATE)
+              FindingKind.DUPLICATE, FindingKind.UNKNOWN_MODIFIER, FindingKind.PTP_CONFLICT,
+              FindingKind.MUE_EXCEEDED, FindingKind.ADD_ON_WITHOUT_PRIMARY)
 
 
 @dataclass(slots=True)

@@ -1,0 +1,98 @@
+"""A database holding an ICD-10-CM excerpt, both bundled HCPCS Level II quarters and every NCCI
+fixture file (``tests/ncci/data``, CMS's layouts), on SQLite and, when
+MEDCODE_TEST_POSTGRES_URL is set, on a PostgreSQL database of its own (``<db>_ncci``)."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import Engine, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import OperationalError
+
+from domain.db import make_engine
+from domain.metering.keys import create_key
+from domain.settings import Settings
+from seed.load import load_release
+from service.app import create_app
+from service.migrate import upgrade
+from systems.hcpcs.spec import HCPCS
+from systems.icd10cm.spec import ICD10CM
+from systems.ncci.load import load_file
+from tests.conftest import POSTGRES_ENV, reset_postgres
+from tests.databases import excerpt
+
+DATA = Path(__file__).parent / "data"
+FIXTURES = sorted(p for p in DATA.iterdir() if p.is_file())
+
+
+def loaded_database(backend: str, label: str, factory: pytest.TempPathFactory) -> str:
+    """The URL of an empty database of this run's own: a SQLite file, or ``<db>_<label>`` next
+    to MEDCODE_TEST_POSTGRES_URL's (created if absent, emptied; skipped without it)."""
+    if backend == "sqlite":
+        return f"sqlite:///{factory.mktemp(label) / 'medcode.db'}"
+    base = os.environ.get(POSTGRES_ENV)
+    if not base:
+        pytest.skip(f"PostgreSQL tests need {POSTGRES_ENV} (set by .ci/run)")
+    name = f"{make_url(base).database}_{label}"
+    admin = make_engine(Settings(database_url=make_url(base).set(database="postgres")
+                                 .render_as_string(hide_password=False)))
+    try:
+        with admin.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            if conn.execute(text("SELECT 1 FROM pg_database WHERE datname = :n"),
+                            {"n": name}).first() is None:
+                conn.execute(text(f'CREATE DATABASE "{name}"'))
+    except OperationalError as exc:
+        pytest.fail(f"{POSTGRES_ENV}={base} is set but PostgreSQL does not answer: {exc.orig}")
+    finally:
+        admin.dispose()
+    url = make_url(base).set(database=name).render_as_string(hide_password=False)
+    reset_postgres(url)
+    return url
+
+
+def fresh_engine(backend: str, label: str, factory: pytest.TempPathFactory) -> Engine:
+    """A migrated, empty database of this run's own."""
+    engine = make_engine(Settings(database_url=loaded_database(backend, label, factory)))
+    upgrade(engine)
+    return engine
+
+
+@pytest.fixture(scope="session", params=["sqlite", "postgresql"])
+def ncci_backend(request: pytest.FixtureRequest) -> str:
+    return str(request.param)
+
+
+@pytest.fixture(scope="session")
+def ncci_settings(ncci_backend: str, tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    return Settings(database_url=loaded_database(ncci_backend, "ncci", tmp_path_factory))
+
+
+@pytest.fixture(scope="session")
+def ncci_engine(ncci_settings: Settings) -> Iterator[Engine]:
+    engine = make_engine(ncci_settings)
+    upgrade(engine)
+    load_release(engine, ICD10CM, parsed=excerpt())
+    for source in HCPCS.bundled_sources():
+        load_release(engine, HCPCS, parsed=HCPCS.read(source))
+    for path in FIXTURES:
+        assert load_file(engine, path).loaded, path
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def ncci_client(ncci_engine: Engine, ncci_settings: Settings) -> Iterator[TestClient]:
+    app = create_app(ncci_settings, ncci_engine)
+    with TestClient(app, client=("203.0.113.17", 5000)) as client:
+        yield client
+
+
+@pytest.fixture(scope="session")
+def ncci_key(ncci_engine: Engine) -> dict[str, str]:
+    secret, _ = create_key(ncci_engine, plan="partner", name="ncci tests")
+    return {"Authorization": f"Bearer {secret}"}
