@@ -164,6 +164,8 @@ class ApiKey(SQLModel, table=True):
     created_at: datetime
     last_used_at: datetime | None = None
     revoked_at: datetime | None = None
+    # Licences the operator granted the key, comma-separated and sorted (``cpt``); "" for none.
+    licences: str = Field(default="", max_length=200, sa_column_kwargs={"server_default": ""})
 
 
 class QuotaCounter(SQLModel, table=True):

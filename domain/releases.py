@@ -58,3 +58,20 @@ def signature(releases: Iterable[tuple[int, str]]) -> str:
     """Loaded releases as ``id:version`` pairs, in ``loaded_releases`` order: what a kept
     answer depends on (a reloaded release gets a new id)."""
     return ",".join(f"{i}:{v}" for i, v in releases)
+
+
+# Data loaded beside the code systems' releases, which answers depend on too (the fee schedule's
+# releases, the NCCI edits' files): each by id and load time, so that a reload changes it even
+# where the database reuses a deleted row's id.
+SIDE_DATA = text(
+    "SELECT 'pfs', id, CAST(loaded_at AS VARCHAR(40)) FROM pfs_release "
+    "UNION ALL SELECT 'ncci', id, CAST(loaded_at AS VARCHAR(40)) FROM ncci_release "
+    "ORDER BY 1, 2"
+)
+
+
+def data_signature(conn: Connection, releases: Iterable[tuple[int, str]]) -> str:
+    """What a kept answer depends on: the loaded releases (``signature``) and the data loaded
+    beside them (fee schedule, NCCI edits)."""
+    side = ",".join(f"{kind}{i}@{loaded}" for kind, i, loaded in conn.execute(SIDE_DATA))
+    return f"{signature(releases)};{side}"

@@ -10,9 +10,10 @@ from sqlalchemy import Connection, Engine
 from strawberry.fastapi import BaseContext
 
 from domain.db import read_snapshot
+from domain.metering.licences import needed_for_text
 from domain.metering.quota import Meter, QuotaState
 from domain.metering.viewer import Viewer
-from domain.releases import ReleaseRow, loaded_releases, release_for
+from domain.releases import ReleaseRow, data_signature, loaded_releases, release_for
 from domain.settings import Settings
 from schema.codes.loaders import CodeLoaders
 from schema.cost import FREE, Cost
@@ -29,6 +30,11 @@ class Context(BaseContext):
         self._releases: list[ReleaseRow] | None = None
         self.loaders = CodeLoaders(self.conn)
         self.extensions: dict[str, Any] = {}
+        # Licences whose content this answer showed (``cpt``): its copyright notices go in the
+        # response's ``extensions`` (schema.licences.LicenceNotices).
+        self.notices: set[str] = set()
+        self._text_gates: dict[int, str | None] | None = None
+        self._signature: str | None = None
         # Metering: who pays and what this request has been charged.
         self.meter = meter
         self.address = address
@@ -56,6 +62,28 @@ class Context(BaseContext):
 
     def release_by_id(self, release_id: int) -> ReleaseRow | None:
         return next((r for r in self.releases if r.id == release_id), None)
+
+    def data_signature(self) -> str:
+        """The loaded releases and the data beside them (``domain.releases.data_signature``):
+        the key of answers kept for later requests."""
+        if self._signature is None:
+            self._signature = data_signature(self.conn(),
+                                             ((r.id, r.version) for r in self.releases))
+        return self._signature
+
+    def text_gate(self, release_id: int) -> str | None:
+        """Whether the caller may read the text of a release's codes: None when it is open to
+        everyone or the caller holds its licence (the licence is then noted for the copyright
+        line), else the licence it needs (``cpt``)."""
+        if self._text_gates is None:
+            self._text_gates = {r.id: needed_for_text(r.system_id) for r in self.releases}
+        needed = self._text_gates.get(release_id)
+        if needed is None:
+            return None
+        if needed in self.viewer.licences:
+            self.notices.add(needed)
+            return None
+        return needed
 
     def release_for(self, system_id: str, as_of: date | None = None) -> ReleaseRow | None:
         """The newest release of a system, or the one in force on ``as_of``."""

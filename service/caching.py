@@ -6,7 +6,10 @@ in ``service.policy``: guests get the gated fields as ``null``). The extension s
 metering extension: every request is still priced and charged before this runs, and views of
 codes that came back ``null`` are still refunded from the cached data. Results with errors
 other than the guest gate, mutations, and anything that reads the caller (``viewer``) are never
-cached.
+cached. The media type an answer is sent in (``service.encoding``: ``application/json`` or
+``application/graphql-response+json``) is not part of the key: the result is the same, only the
+HTTP answer around it differs (the fast path's prepared bytes, which hold that answer, are keyed
+by it).
 """
 
 from __future__ import annotations
@@ -23,8 +26,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from strawberry.extensions import SchemaExtension
 
 from domain.lru import BoundedLRU
-from domain.releases import signature
-from schema.errors import REGISTRATION_REQUIRED
+from schema.errors import LICENSE_REQUIRED, REGISTRATION_REQUIRED
 from service import metrics
 from service.policy import Audience
 
@@ -34,7 +36,7 @@ MAX_RESULT_BYTES = 512_000
 MAX_TOTAL_BYTES = 64_000_000
 
 
-Entry = tuple[Any, list[Any] | None]
+Entry = tuple[Any, list[Any] | None, frozenset[str]]  # data, errors, copyright notices
 
 
 class ResultCache(BoundedLRU[str, "Entry"]):
@@ -68,8 +70,11 @@ def _cacheable_document(document: Any, operation_name: str | None) -> bool:
     return True
 
 
+GATES = frozenset({REGISTRATION_REQUIRED, LICENSE_REQUIRED})  # what the audience decides
+
+
 def _only_gate_errors(errors: list[Any] | None) -> bool:
-    return all((e.extensions or {}).get("code") == REGISTRATION_REQUIRED for e in errors or ())
+    return all((e.extensions or {}).get("code") in GATES for e in errors or ())
 
 
 def make_cache_extension(cache: ResultCache) -> type[SchemaExtension]:
@@ -81,7 +86,7 @@ def make_cache_extension(cache: ResultCache) -> type[SchemaExtension]:
                 yield
                 return
             try:
-                releases = signature((r.id, r.version) for r in ec.context.releases)
+                releases = ec.context.data_signature()
             except SQLAlchemyError:
                 # The database is away (the key needs the loaded releases). Run uncached: the
                 # resolvers meet the same error and report it (503, and the metering extension
@@ -96,6 +101,7 @@ def make_cache_extension(cache: ResultCache) -> type[SchemaExtension]:
             if hit is not None:
                 metrics.CACHE.labels("result", "hit").inc()
                 ec.result = GraphQLExecutionResult(data=hit[0], errors=hit[1])
+                ec.context.notices.update(hit[2])  # the copyright lines it carried
                 if preparation is not None:
                     preparation.releases, preparation.audience = releases, seen_by
                     preparation.operation = metrics.operation.get()
@@ -111,6 +117,6 @@ def make_cache_extension(cache: ResultCache) -> type[SchemaExtension]:
                 preparation.operation = metrics.operation.get()
             size = len(orjson.dumps(result.data, default=str))
             if size <= MAX_RESULT_BYTES:
-                cache.put(key, (result.data, result.errors), size)
+                cache.put(key, (result.data, result.errors, frozenset(ec.context.notices)), size)
 
     return ResultCacheExtension

@@ -20,6 +20,7 @@ from sqlalchemy import Engine, select
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from sqlmodel import col
 
+from domain.metering.licences import KNOWN, UnknownLicence
 from domain.settings import Settings, get_settings, settings_problem
 from domain.spec import CodeSystemSpec, ImportFileError, Source
 from systems import SPECS, spec_of
@@ -65,14 +66,16 @@ def cmd_migrate(args: argparse.Namespace, settings: Settings) -> None:
     print(f"Database at {engine.url.render_as_string(hide_password=True)} is up to date.")
 
 
-def seed_system(engine: Engine, spec: CodeSystemSpec, path: Path | None, force: bool) -> None:
-    """Load the file at ``path``, or each bundled release of the system, with progress bars."""
+def seed_system(engine: Engine, spec: CodeSystemSpec, path: Path | None, force: bool,
+                version: str | None = None) -> None:
+    """Load the file at ``path`` (``version``: the release it is, where the spec takes one),
+    or each bundled release of the system, with progress bars."""
     from seed.load import planned_units, write_release
     from seed.progress import progress_bar
 
-    if path is not None and not path.is_file():
+    if path is not None and not (path.is_file() or (spec.reads_folders and path.is_dir())):
         raise UserError(f"no such file: {path}")
-    sources = [Source(path, str(path))] if path else spec.bundled_sources()
+    sources = [Source(path, str(path), version)] if path else spec.bundled_sources()
     if not sources:
         raise UserError(f"medcode ships no {spec.short_name} release: load your own with "
                         f"`medcode seed {spec.id.lower()} --file PATH`")
@@ -99,7 +102,60 @@ def seed_system(engine: Engine, spec: CodeSystemSpec, path: Path | None, force: 
 def cmd_seed(args: argparse.Namespace, settings: Settings) -> None:
     engine = _engine(settings)
     _migrate(engine)
-    seed_system(engine, spec_of(args.spec_id), args.file, args.force)
+    seed_system(engine, spec_of(args.spec_id), args.file, args.force,
+                getattr(args, "version", None))
+
+
+def cmd_seed_pfs(args: argparse.Namespace, settings: Settings) -> None:
+    """Load a Medicare Physician Fee Schedule relative value file (PPRRVU<year>_<Mon>.csv)."""
+    from seed.progress import progress_bar
+    from systems.pfs.load import write_pfs
+    from systems.pfs.parse import read_pfs
+
+    path: Path = args.file
+    if not path.is_file():
+        raise UserError(f"no such file: {path}")
+    engine = _engine(settings)
+    _migrate(engine)
+    try:
+        with progress_bar(f"Reading PFS {path.name}") as bar:
+            parsed = read_pfs(path, progress=lambda n: bar.advance("records", n))
+            bar.finish()
+    except ImportFileError as exc:
+        raise UserError(f"{exc}; nothing was loaded") from None
+    label = f"PFS {parsed.version}"
+    with progress_bar(f"Loading {label}", len(parsed.rows)) as bar:
+        result = write_pfs(engine, parsed, force=args.force,
+                           progress=lambda n: bar.advance("pfs_rate", n))
+        bar.finish()
+    if not result.loaded:
+        print(f"{label} is already loaded ({result.row_count:,} rows); nothing to do. Use "
+              "--force to reload it.")
+        return
+    print(f"Loaded {label} (in force from {parsed.effective_from}): {result.row_count:,} rows.")
+
+
+def cmd_seed_ncci(args: argparse.Namespace, settings: Settings) -> None:
+    """``medcode seed ncci --file PATH``: one NCCI file, streamed, in one transaction."""
+    from seed.progress import progress_bar
+    from systems.ncci.errors import NcciFileError
+    from systems.ncci.load import load_file
+
+    path: Path = args.file
+    if not path.is_file():
+        raise UserError(f"no such file: {path}")
+    engine = _engine(settings)
+    _migrate(engine)
+    try:
+        with progress_bar(f"Loading NCCI {path.name}") as bar:
+            result = load_file(engine, path, force=args.force, progress=bar.advance)
+    except NcciFileError as exc:
+        raise UserError(f"{path}: {exc}; nothing was loaded") from None
+    if not result.loaded:
+        print(f"{result.label} is already loaded ({result.rows:,} rows); nothing to do. "
+              "Use --force to reload it.")
+        return
+    print(f"Loaded {result.label} from {result.file}: {result.rows:,} rows.")
 
 
 def _check_redis(settings: Settings) -> None:
@@ -159,17 +215,36 @@ def cmd_keys(args: argparse.Namespace, settings: Settings) -> None:
         if args.plan not in settings.plan_limits or args.plan == "guest":
             plans = ", ".join(p for p in settings.plan_limits if p != "guest")
             raise UserError(f"unknown plan {args.plan!r}; choose one of: {plans}")
-        secret, row = keys.create_key(engine, plan=args.plan, name=args.name)
-        print(f"Created key {row.id} ({row.prefix}…) on plan {row.plan} for {row.name!r}.")
+        try:
+            secret, row = keys.create_key(engine, plan=args.plan, name=args.name,
+                                          licences=args.licence or ())
+        except UnknownLicence as exc:
+            raise UserError(str(exc)) from None
+        held = f", licences: {row.licences}" if row.licences else ""
+        print(f"Created key {row.id} ({row.prefix}…) on plan {row.plan} for {row.name!r}{held}.")
         print("Store it now: it is shown once and cannot be recovered.")
         print(secret)
     elif args.keys_command == "list":
         rows = keys.list_keys(engine)
-        print(f"{'ID':>4}  {'PREFIX':<16} {'PLAN':<8} {'CREATED':<20} {'LAST USED':<20} "
-              f"{'REVOKED':<20} NAME")
+        print(f"{'ID':>4}  {'PREFIX':<16} {'PLAN':<8} {'LICENCES':<9} {'CREATED':<20} "
+              f"{'LAST USED':<20} {'REVOKED':<20} NAME")
         for r in rows:
-            print(f"{r.id:>4}  {r.prefix:<16} {r.plan:<8} {_ts(r.created_at):<20} "
-                  f"{_ts(r.last_used_at):<20} {_ts(r.revoked_at):<20} {r.name}")
+            print(f"{r.id:>4}  {r.prefix:<16} {r.plan:<8} {r.licences or '-':<9} "
+                  f"{_ts(r.created_at):<20} {_ts(r.last_used_at):<20} {_ts(r.revoked_at):<20} "
+                  f"{r.name}")
+    elif args.keys_command == "licence":
+        if not (args.add or args.remove):
+            raise UserError("say what to change: --add cpt or --remove cpt")
+        try:
+            after = keys.change_licences(engine, args.key_id, add=args.add or (),
+                                         remove=args.remove or ())
+        except UnknownLicence as exc:
+            raise UserError(str(exc)) from None
+        if after is None:
+            raise UserError(f"no key with id {args.key_id}; `medcode keys list` shows them")
+        print(f"Key {args.key_id} licences: {', '.join(sorted(after)) or 'none'} (in force on "
+              "every server within its recheck interval, "
+              f"{settings.fast_path_recheck_seconds:g} s).")
     else:
         if not keys.revoke_key(engine, args.key_id):
             raise UserError(f"no key with id {args.key_id}; `medcode keys list` shows them")
@@ -237,8 +312,24 @@ def build_parser() -> argparse.ArgumentParser:
         bundled = "bundled, or --file PATH" if spec.bundled_sources() else "--file PATH"
         one = seed_sub.add_parser(spec.id.lower(), help=f"load {spec.short_name} ({bundled})")
         one.add_argument("--force", action="store_true", help="reload in one transaction")
-        one.add_argument("--file", type=Path, help=f"an official {spec.short_name} file")
+        one.add_argument("--file", type=Path, help=f"an official {spec.short_name} file"
+                         + (" (or a folder or .zip of them)" if spec.reads_folders else ""))
+        if spec.release_option:
+            one.add_argument(spec.release_option, dest="version", metavar="YYYY",
+                             help="the release the file is, where its files do not say it")
         one.set_defaults(func=cmd_seed, spec_id=spec.id)
+    pfs = seed_sub.add_parser("pfs", help="load a Medicare Physician Fee Schedule relative "
+                              "value file (PPRRVU<year>_<Mon>.csv, from CMS)")
+    pfs.add_argument("--file", type=Path, required=True, help="CMS's PPRRVU<year>_<Mon>*.csv")
+    pfs.add_argument("--force", action="store_true", help="reload in one transaction")
+    pfs.set_defaults(func=cmd_seed_pfs)
+
+    ncci = seed_sub.add_parser("ncci", help="load a CMS NCCI file: PTP edits, MUEs or add-on "
+                               "code edits (--file PATH; the kind is read from the file)")
+    ncci.add_argument("--file", type=Path, required=True,
+                      help="a CMS NCCI file (.zip as CMS ships it, or the .TXT/.csv/.txt/.xlsx)")
+    ncci.add_argument("--force", action="store_true", help="reload in one transaction")
+    ncci.set_defaults(func=cmd_seed_ncci)
 
     changes = sub.add_parser("changes", help="what changed between two releases")
     changes.add_argument("from_version", metavar="FROM", help="older release, e.g. 2025")
@@ -252,7 +343,15 @@ def build_parser() -> argparse.ArgumentParser:
     create = keys_sub.add_parser("create", help="create a key; the key is the last line")
     create.add_argument("--plan", required=True)
     create.add_argument("--name", required=True)
+    create.add_argument("--licence", action="append", metavar="NAME", choices=sorted(KNOWN),
+                        help="grant a licence (cpt: the AMA's CPT descriptors); repeatable")
     keys_sub.add_parser("list", help="list keys (never the secret)")
+    licence = keys_sub.add_parser("licence", help="grant or withdraw a key's licences")
+    licence.add_argument("key_id", type=int)
+    licence.add_argument("--add", action="append", metavar="NAME", choices=sorted(KNOWN),
+                         help="grant a licence (cpt); repeatable")
+    licence.add_argument("--remove", action="append", metavar="NAME", choices=sorted(KNOWN),
+                         help="withdraw a licence (cpt); repeatable")
     revoke = keys_sub.add_parser("revoke", help="revoke a key")
     revoke.add_argument("key_id", type=int)
     keys.set_defaults(func=cmd_keys)

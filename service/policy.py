@@ -108,11 +108,12 @@ class Policy:
 
     def audience(self, viewer: Viewer) -> Audience:
         """What the caller may see, as a key for answers kept for the next caller who may see
-        the same (the result cache's and the fast path's): today the guest gate (guests get
-        the gated fields as null). Whatever else the schema shows by the caller (an
-        entitlement: a licence on a key) must be told here, and kept answers stay apart by
-        it."""
-        return GUEST if viewer.is_guest else "key"
+        the same (the result cache's and the fast path's): the guest gate (guests get the gated
+        fields as null) and the key's licences (CPT's text only with ``cpt``). Whatever else
+        the schema shows by the caller must be told here, and kept answers stay apart by it."""
+        if viewer.is_guest:
+            return GUEST
+        return "key+" + "+".join(sorted(viewer.licences)) if viewer.licences else "key"
 
     def known_caller(self, scope: Mapping[str, Any],
                      headers: Mapping[bytes, bytes]) -> Viewer | None:

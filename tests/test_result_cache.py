@@ -44,7 +44,8 @@ def test_guests_and_keys_do_not_share_results(engine: Engine, settings: Settings
 def test_the_cache_is_bounded() -> None:
     cache = ResultCache(max_entries=3, max_bytes=100)
     for i in range(5):
-        cache.put(str(i), ({"i": i}, None), 10)
-    assert len(cache) == 3 and cache.get("0") is None and cache.get("4") == ({"i": 4}, None)
-    cache.put("big", ({}, None), 95)
+        cache.put(str(i), ({"i": i}, None, frozenset()), 10)
+    assert len(cache) == 3 and cache.get("0") is None
+    assert cache.get("4") == ({"i": 4}, None, frozenset())
+    cache.put("big", ({}, None, frozenset()), 95)
     assert cache.size <= 100 and cache.get("big") is not None

@@ -91,7 +91,8 @@ class Authenticator:
                 "use a current key."
             )
         self._note_use(conn, record.id)
-        viewer = Viewer(plan=record.plan, key_id=record.id, subject=f"key:{record.id}")
+        viewer = Viewer(plan=record.plan, key_id=record.id, subject=f"key:{record.id}",
+                        licences=record.licences)
         self._remember(headers, viewer, keys_generation)
         return viewer
 

@@ -83,3 +83,4 @@ class KeyRecord:
     id: int
     plan: str
     revoked_at: datetime | None
+    licences: frozenset[str] = frozenset()

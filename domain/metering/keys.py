@@ -5,12 +5,14 @@ The table holds a key's SHA-256 and a short display prefix, never the key itself
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import UTC, datetime
 
 from sqlalchemy import Connection, Engine, select, text, update
 from sqlmodel import Session, col
 
 from domain import generation
+from domain.metering import licences as licence_names
 from domain.metering.credentials import KeyRecord, display_prefix, generate_key, hash_key
 from domain.models import ApiKey
 
@@ -19,12 +21,14 @@ def _now() -> datetime:
     return datetime.now(UTC)
 
 
-def create_key(engine: Engine, *, plan: str, name: str,
-               email: str | None = None) -> tuple[str, ApiKey]:
-    """Create a key; returns the plaintext key (shown once) and the stored row."""
+def create_key(engine: Engine, *, plan: str, name: str, email: str | None = None,
+               licences: Iterable[str] = ()) -> tuple[str, ApiKey]:
+    """Create a key; returns the plaintext key (shown once) and the stored row. Raises
+    ``licences.UnknownLicence`` for a licence medcode does not know."""
     secret = generate_key()
     row = ApiKey(prefix=display_prefix(secret), key_hash=hash_key(secret), plan=plan,
-                 name=name, email=email, created_at=_now())
+                 name=name, email=email, created_at=_now(),
+                 licences=licence_names.stored(licences))
     with Session(engine, expire_on_commit=False) as session:
         session.add(row)
         session.commit()
@@ -50,8 +54,28 @@ def revoke_key(engine: Engine, key_id: int) -> bool:
     return found
 
 
+def change_licences(engine: Engine, key_id: int, *, add: Iterable[str] = (),
+                    remove: Iterable[str] = ()) -> frozenset[str] | None:
+    """Grant and withdraw licences of a key; its licences afterwards, or None if there is no
+    such key. Takes effect in this process at once, and in every other within the fast path's
+    recheck interval, like a revocation. Raises ``licences.UnknownLicence``."""
+    added, removed = licence_names.parse(licence_names.stored(add)), \
+        licence_names.parse(licence_names.stored(remove))
+    with engine.begin() as conn:
+        current = conn.execute(select(col(ApiKey.licences)).where(col(ApiKey.id) == key_id)
+                               ).first()
+        if current is None:
+            return None
+        after = (licence_names.parse(current[0]) | added) - removed
+        conn.execute(update(ApiKey).where(col(ApiKey.id) == key_id)
+                     .values(licences=licence_names.stored(after)))
+    generation.keys_changed()
+    return after
+
+
 # On every keyed request: a prepared text statement skips building and adapting a select.
-_FIND = text("SELECT id, plan, revoked_at IS NOT NULL FROM api_key WHERE key_hash = :h")
+_FIND = text("SELECT id, plan, revoked_at IS NOT NULL, licences FROM api_key "
+             "WHERE key_hash = :h")
 
 
 def find_key(conn: Connection, secret: str) -> KeyRecord | None:
@@ -63,7 +87,7 @@ def find_key(conn: Connection, secret: str) -> KeyRecord | None:
     if row[2]:  # rare: read the time, typed, for the error message
         revoked_at = conn.execute(
             select(col(ApiKey.revoked_at)).where(col(ApiKey.id) == row[0])).scalar_one()
-    return KeyRecord(int(row[0]), str(row[1]), revoked_at)
+    return KeyRecord(int(row[0]), str(row[1]), revoked_at, licence_names.parse(row[3] or ""))
 
 
 def key_for_email(conn: Connection, email: str) -> tuple[str, datetime] | None:

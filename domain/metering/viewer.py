@@ -1,4 +1,4 @@
-"""Who is calling: a plan and, for a key, its id."""
+"""Who is calling: a plan and, for a key, its id and licences."""
 
 from __future__ import annotations
 
@@ -12,6 +12,8 @@ class Viewer:
     plan: str = "guest"
     key_id: int | None = None
     subject: str = "guest:unknown"
+    # The licences the operator granted the key (``domain.metering.licences``); none for guests.
+    licences: frozenset[str] = frozenset()
 
     @property
     def is_guest(self) -> bool:

@@ -25,7 +25,7 @@ abbreviation and synonym tables, and how its descriptors are written.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 
 from sqlalchemy import Connection, text
@@ -55,10 +55,12 @@ class Page:
 
 def search(
     conn: Connection, releases: Sequence[tuple[int, CodeSystemSpec]], query: str, *,
-    billable_only: bool, limit: int, offset: int,
+    billable_only: bool, limit: int, offset: int, codes_only: Collection[int] = (),
 ) -> Page:
     """Search the releases (each with its system's spec, which says what input is a code, which
-    phrases of its own expand and how its descriptors are written)."""
+    phrases of its own expand and how its descriptors are written). ``codes_only``: releases
+    searched by code shape alone, never by their words (licensed text the caller may not
+    read: nothing of it may match, rank or show)."""
     if not releases or limit < 0 or offset < 0:
         return Page([], 0)
     offset = min(offset, MAX_OFFSET)
@@ -74,7 +76,8 @@ def search(
             return page
     if not stripped:
         return Page([], 0)
-    parts = [_release_search(conn, r, spec, query, billable_only) for r, spec in releases]
+    parts = [_release_search(conn, r, spec, query, billable_only) for r, spec in releases
+             if r not in codes_only]
     found = [p for p in parts if p is not None and p.total]
     if not found:
         return Page([], 0)

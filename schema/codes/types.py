@@ -15,19 +15,28 @@ from domain.vocabulary import DescriptionKind as DescriptionKindValue
 from schema.codes.loaders import CodeLoaders
 from schema.codes.prefetch import Prefetch
 from schema.enums import CodeLevel, CodeSystemId, DescriptionKind, GuidelineKind, RelationKind
-from schema.errors import REGISTRATION_REQUIRED, coded_error
+from schema.errors import REGISTRATION_REQUIRED, coded_error, licence_required
 from schema.hcpcs.types import HcpcsDetails
 from schema.icd10pcs.types import PcsAxis
+from schema.ncci.types import SYSTEMS_WITH_EDITS, NcciEdits, NcciSetting, ncci_edits
+from schema.pfs.loaders import fee_loaders
+from systems.cpt.add_ons import family_add_ons, family_primaries
+from systems.cpt.spec import CPT
 from systems.hcpcs.spec import HCPCS
 from systems.icd10pcs.axes import axes_of
 from systems.icd10pcs.spec import ICD10PCS
 
+CPT_ID = CPT.id
+ADD_ON_KINDS = frozenset({RelationKind.PRIMARY_CODE, RelationKind.ADD_ON_CODE})
 # Stored value to enum member: a dict lookup, cheaper than calling the enum (thousands a query).
 LEVELS = {m.value: m for m in CodeLevel}
 DESCRIPTION_KINDS = {m.value: m for m in DescriptionKind}
 RELATION_KINDS = {m.value: m for m in RelationKind}
 GUIDELINE_KINDS = {m.value: m for m in GuidelineKind}
 DETAILED = frozenset({CodeLevelValue.CODE, CodeLevelValue.MODIFIER})  # levels with details
+# Levels whose names medcode writes itself (CPT's sections and subsections by code range): open
+# to every caller, whatever licence the system's own text needs.
+OUR_WORDS = frozenset({CodeLevelValue.SECTION, CodeLevelValue.BLOCK})
 
 REGISTER_HINT = (
     "Related codes and guidelines need an API key (any plan). Get a free one with the mutation "
@@ -42,6 +51,8 @@ class CodeContext(Protocol):
     viewer: Viewer
 
     def release_by_id(self, release_id: int) -> ReleaseRow | None: ...
+
+    def text_gate(self, release_id: int) -> str | None: ...
 
 
 def _ctx(info: Info) -> CodeContext:
@@ -87,11 +98,15 @@ class RelatedCode:
     _id: strawberry.Private[int]
     _release_id: strawberry.Private[int]
     _pre: strawberry.Private[Prefetch | None] = None
+    # The targets, when the entry is worked out rather than stored (CPT's add-on links).
+    _targets: strawberry.Private[list[CodeRow] | None] = None
 
     @strawberry.field(description="The codes the reference denotes, each at its highest level "
                       "(`A00-B99` is chapter 1; `E08.-` is category E08 and all below it), in "
                       "the release of the code asking.")
     def targets(self, info: Info) -> list[Code]:
+        if self._targets is not None:
+            return [Code.from_row(r, self._pre) for r in self._targets]
         pre = self._pre
         if pre is None or pre.release_id != self._release_id or self._id not in pre.targets:
             return self._load_targets(info)  # type: ignore[return-value]
@@ -133,9 +148,6 @@ class Code:
     # Strawberry serves an attribute without building an Info or parsing arguments.
     code: str = strawberry.field(description="The code in its canonical form (`E11.9`, "
                                  "`S52.001A`, block `A00-A09`, chapter `1`).")
-    display: str = strawberry.field(description="The official title. A 7th-character code's "
-                                    "title is its parent's title, a comma, and the 7th "
-                                    "character's meaning.")
     billable: bool = strawberry.field(description="True for codes valid on a claim: the leaves "
                                       "of the tabular.")
     level: CodeLevel = strawberry.field(description="Where the item sits in the hierarchy.")
@@ -144,8 +156,20 @@ class Code:
 
     @classmethod
     def from_row(cls, row: CodeRow, pre: Prefetch | None = None) -> Code:
-        return cls(code=row.code, display=row.display, billable=row.billable,
-                   level=LEVELS[row.level], _row=row, _pre=pre)
+        return cls(code=row.code, billable=row.billable, level=LEVELS[row.level], _row=row,
+                   _pre=pre)
+
+    @strawberry.field(description="The official title (ICD-10-CM: a 7th-character code's "
+                      "title is its parent's title, a comma, and the 7th character's meaning; "
+                      "HCPCS: the long description; CPT: the AMA's long descriptor). CPT's is "
+                      "licensed content: null, with a LICENSE_REQUIRED error, for a caller "
+                      "whose key does not hold the `cpt` licence.")
+    def display(self, info: Info) -> str | None:
+        row = self._row
+        needed = None if row.level in OUR_WORDS else _ctx(info).text_gate(row.release_id)
+        if needed is not None:
+            raise licence_required(needed)
+        return row.display
 
     @strawberry.field(description="The release (fiscal year) this code comes from.")
     def release(self, info: Info) -> str:
@@ -157,8 +181,15 @@ class Code:
     # either. Without a prefetch (guests; codes reached through search, validation or changes)
     # they are always awaitables, as they always were.
 
-    @strawberry.field(description="The official title and each inclusion term.")
-    def descriptions(self, info: Info) -> list[Description]:
+    @strawberry.field(description="The official title and each inclusion term (other "
+                      "systems: their short, medium, lay and clinician descriptions). CPT's are "
+                      "licensed content: null, with a LICENSE_REQUIRED error, without the `cpt` "
+                      "licence.")
+    def descriptions(self, info: Info) -> list[Description] | None:
+        row = self._row
+        needed = None if row.level in OUR_WORDS else _ctx(info).text_gate(row.release_id)
+        if needed is not None:
+            raise licence_required(needed)
         pre = self._pre
         rows = pre.descriptions.get(self._row.content_id) if pre is not None else None
         if rows is None:
@@ -186,6 +217,22 @@ class Code:
         short = next((d.text for d in texts if d.kind == DescriptionKindValue.SHORT), None)
         return HcpcsDetails.from_details(short, details)
 
+    @strawberry.field(description="The Medicare Physician Fee Schedule's record of an HCPCS or "
+                      "CPT code (status, RVUs, payment indicators, national payment amounts), "
+                      "from the newest PFS release in force during the code's release; null "
+                      "for other systems and when no PFS release is loaded. Public.")
+    async def fee(
+        self, info: Info,
+        modifier: Annotated[str | None, strawberry.argument(
+            description="`26` or `TC` (or `53`) for that component's own row; the code alone "
+            "(the global service) when omitted.")] = None,
+    ) -> Annotated[FeeSchedule, strawberry.lazy("schema.pfs.types")] | None:  # type: ignore[name-defined]  # noqa: E501, F821
+        from schema.pfs.types import fee_of  # (kept here: one insertion in a shared file)
+
+        if self._row.level != CodeLevelValue.CODE:
+            return None
+        return await fee_of(info, self._row.release_id, self._row.code, modifier)
+
     @strawberry.field(description="ICD-10-PCS: each of the code's seven characters, in order, "
                       "with its axis, label and definition; null for other systems and for "
                       "sections, body systems and tables.")
@@ -202,6 +249,22 @@ class Code:
                    if table is not None else None)
         axes = axes_of(details, row.key) if details is not None else None
         return None if axes is None else [PcsAxis.from_axis(a) for a in axes]
+
+    @strawberry.field(description="CPT and HCPCS codes: the code's Medicare NCCI edits, from the "
+                      "newest loaded quarter: its procedure-to-procedure pairs, its Medically "
+                      "Unlikely Edit and, for an add-on code, its type and primary codes; null "
+                      "for other systems or when no NCCI file is loaded. Needs an API key.")
+    async def ncci(
+        self, info: Info,
+        setting: Annotated[NcciSetting | None, strawberry.argument(
+            description="Whose tables: practitioner or hospital outpatient.")
+        ] = NcciSetting.PRACTITIONER,
+    ) -> NcciEdits | None:
+        release = _ctx(info).release_by_id(self._row.release_id)
+        if release is None or release.system_id not in SYSTEMS_WITH_EDITS:
+            return None
+        _require_key(info)
+        return await ncci_edits(info, self._row.key, setting or NcciSetting.PRACTITIONER)
 
     @strawberry.field(description="The item one level up; null for a chapter.")
     def parent(self, info: Info) -> Code | None:
@@ -243,10 +306,15 @@ class Code:
     ) -> list[RelatedCode] | None:
         pre = self._pre
         owners = pre.owners(self._row, inherited) if pre is not None else None
-        if pre is None or owners is None or any(o.content_id not in pre.related for o in owners):
+        if pre is None or owners is None or any(o.content_id not in pre.related for o in owners) \
+                or self._system(info) == CPT_ID:
             return self._load_related(info, kinds, inherited)  # type: ignore[return-value]
         _require_key(info)
         return self._related(owners, [pre.related[o.content_id] for o in owners], kinds)
+
+    def _system(self, info: Info) -> str | None:
+        release = _ctx(info).release_by_id(self._row.release_id)
+        return release.system_id if release is not None else None
 
     async def _load_related(self, info: Info, kinds: list[RelationKind] | None,
                             inherited: bool) -> list[RelatedCode] | None:
@@ -254,7 +322,42 @@ class Code:
         owners = await self._owners(info, inherited)
         loaded = await _ctx(info).loaders.related_by_content.load_many(
             [o.content_id for o in owners])
-        return self._related(owners, loaded, kinds)
+        found = self._related(owners, loaded, kinds)
+        if self._system(info) == CPT_ID and self._row.level == CodeLevelValue.CODE and (
+                kinds is None or ADD_ON_KINDS & set(kinds)):
+            found += await self._add_on_links(info, loaded[0], kinds)
+        return found
+
+    async def _add_on_links(self, info: Info, own: list[RelatedRow],
+                            kinds: list[RelationKind] | None) -> list[RelatedCode]:
+        """CPT: the primary codes of an add-on code, or the add-on codes of a primary one, from
+        the fee schedule's ZZZ global period within the code's descriptor family
+        (``systems.cpt.add_ons``)."""
+        row = self._row
+        family = sorted({row.code, *(r.target_code for r in own
+                                     if r.kind == RelationKind.FAMILY and r.target_code)})
+        if len(family) < 2:
+            return []
+        rates = await fee_loaders(_ctx(info)).rates.load_many([(None, c) for c in family])
+        days = {c: rows[0].global_days for c, (_, rows) in zip(family, rates, strict=True)
+                if rows}
+        links = [(RelationKind.PRIMARY_CODE, c, f"{row.code} is an add-on code (global period "
+                  f"ZZZ in the Medicare fee schedule): report it with {c}.")
+                 for c in family_primaries(row.code, family, days)]
+        links += [(RelationKind.ADD_ON_CODE, c, f"{c} is an add-on code (global period ZZZ in "
+                   f"the Medicare fee schedule) reported with {row.code}.")
+                  for c in family_add_ons(row.code, family, days)]
+        wanted = set(kinds) if kinds else None
+        loaders = _ctx(info).loaders
+        out = []
+        for kind, code, note in links:
+            if wanted is not None and kind not in wanted:
+                continue
+            target = await loaders.code_by_key.load((row.release_id, code))
+            out.append(RelatedCode(kind=kind, note=note, target_code=code, source_code=row.code,
+                                   inherited=False, _id=-1, _release_id=row.release_id,
+                                   _pre=self._pre, _targets=[target] if target else []))
+        return out
 
     def _related(self, owners: list[CodeRow], loaded: list[list[RelatedRow]],
                  kinds: list[RelationKind] | None) -> list[RelatedCode]:

@@ -38,7 +38,8 @@ class ReleaseQueries:
             from_=from_, to=to,
             added=[Code.from_row(r) for r in cs.added],
             deleted=[Code.from_row(r) for r in cs.deleted],
-            revised=[Revision(code=r.code.code, before=r.before, after=r.after)
+            revised=[Revision(code=r.code.code, _before=r.before, _after=r.after,
+                              _release_id=versions[to].id)
                      for r in cs.revised],
             added_count=len(cs.added), deleted_count=len(cs.deleted),
             revised_count=len(cs.revised),

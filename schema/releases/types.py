@@ -3,15 +3,35 @@
 from __future__ import annotations
 
 import strawberry
+from strawberry.types import Info
 
 from schema.codes.types import Code
+from schema.errors import licence_required
+
+
+def _licensed(info: Info, release_id: int, text: str) -> str:
+    needed = info.context.text_gate(release_id)
+    if needed is not None:
+        raise licence_required(needed)
+    return text
 
 
 @strawberry.type(description="A billable code whose title changed between two releases.")
 class Revision:
     code: str = strawberry.field(description="The code whose title changed (`E11.9`).")
-    before: str = strawberry.field(description="The title in the older release.")
-    after: str = strawberry.field(description="The title in the newer release.")
+    _before: strawberry.Private[str]
+    _after: strawberry.Private[str]
+    _release_id: strawberry.Private[int]
+
+    @strawberry.field(description="The title in the older release (CPT: licensed content, "
+                      "null with LICENSE_REQUIRED without the `cpt` licence).")
+    def before(self, info: Info) -> str | None:
+        return _licensed(info, self._release_id, self._before)
+
+    @strawberry.field(description="The title in the newer release (CPT: licensed content, "
+                      "null with LICENSE_REQUIRED without the `cpt` licence).")
+    def after(self, info: Info) -> str | None:
+        return _licensed(info, self._release_id, self._after)
 
 
 @strawberry.type(description="What changed between two releases, as CMS counts it in the "

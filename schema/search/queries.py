@@ -18,7 +18,9 @@ from systems import spec_of
 @strawberry.type
 class SearchQueries:
     @strawberry.field(description="Find codes by words (any order, stems, the last word as a "
-                      "prefix) or by a code or its start (`e11.`). Costs no code views.")
+                      "prefix) or by a code or its start (`e11.`). CPT's descriptors are "
+                      "searched only for keys holding the `cpt` licence; other callers find CPT "
+                      "codes by code. Costs no code views.")
     async def search(
         self,
         info: Info,
@@ -48,8 +50,11 @@ class SearchQueries:
         wanted = systems or list(CodeSystemId)
         releases = [(r.id, spec_of(s.value)) for s in wanted
                     if (r := ctx.release_for(s.value)) is not None]
-        page = run_search(ctx.conn(), releases, text,
-                          billable_only=billable_only, limit=first, offset=offset)
+        # Licensed text the caller may not read is searched by code alone: it never matches,
+        # ranks or shows (the codes themselves, and their hierarchy, are open to everyone).
+        codes_only = {r for r, _spec in releases if ctx.text_gate(r) is not None}
+        page = run_search(ctx.conn(), releases, text, billable_only=billable_only,
+                          limit=first, offset=offset, codes_only=codes_only)
         rows = await ctx.loaders.code_by_id.load_many([h.code_id for h in page.hits])
         edges = [
             CodeEdge(cursor=encode_cursor(offset + i), node=Code.from_row(row), score=h.score)

@@ -7,6 +7,7 @@ import datetime
 import strawberry
 from strawberry.types import Info
 
+from domain.metering.licences import COPYRIGHT, needed_for_text
 from domain.releases import ReleaseRow
 from schema.enums import CodeSystemId
 from systems import SPECS
@@ -37,6 +38,14 @@ class CodeSystem:
     code_count: int = strawberry.field(description="Items in the newest release.")
     billable_count: int = strawberry.field(description="Billable codes in the newest release.")
     releases: list[Release] = strawberry.field(description="Every loaded release, newest first.")
+    licence: str | None = strawberry.field(
+        description="The licence a key needs to read this system's descriptions (`cpt` for "
+        "CPT, the AMA's); null when they are open to everyone."
+    )
+    copyright: str | None = strawberry.field(
+        description="The copyright notice of the licensed content (CPT: the AMA's line); null "
+        "for public-domain systems."
+    )
 
 
 @strawberry.type
@@ -51,6 +60,8 @@ class SystemQueries:
                 id=CodeSystemId(sid), name=SPECS[sid].short_name, version=rs[0].version,
                 code_count=rs[0].code_count, billable_count=rs[0].billable_count,
                 releases=[Release.from_row(r) for r in rs],
+                licence=needed_for_text(sid),
+                copyright=COPYRIGHT.get(needed_for_text(sid) or ""),
             )
             for sid, rs in sorted(by_system.items()) if sid in SPECS
         ]

@@ -62,7 +62,8 @@ def _meter(ctx: Context) -> Meter:
 
 @strawberry.type
 class ViewerQueries:
-    @strawberry.field(description="The caller's plan and remaining quota. Costs no code views.")
+    @strawberry.field(description="The caller's plan, licences and remaining quota. Costs no "
+                      "code views.")
     def viewer(self, info: Info) -> Viewer:
         ctx = _ctx(info)
         try:
@@ -73,7 +74,7 @@ class ViewerQueries:
             raise coded_error("The quota store does not answer, so your quota cannot be read "
                               "right now; try again in a minute.", SERVICE_UNAVAILABLE) from exc
         limit, remaining = state.limit, state.remaining
-        return Viewer(plan=ctx.viewer.plan, quota=Quota(
+        return Viewer(plan=ctx.viewer.plan, licences=sorted(ctx.viewer.licences), quota=Quota(
             limit=-1 if limit is None else limit,
             used=state.used,
             remaining=-1 if remaining is None else remaining,

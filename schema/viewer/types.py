@@ -18,6 +18,10 @@ class Quota:
 @strawberry.type(description="Who is calling.")
 class Viewer:
     plan: str = strawberry.field(description="`guest`, `free`, `pro` or `partner`.")
+    licences: list[str] = strawberry.field(
+        description="The licences the operator granted your key (`cpt`: the AMA's CPT "
+        "descriptors and modifier texts); empty for guests and for keys without one."
+    )
     quota: Quota = strawberry.field(
         description="Code views allowed, used and left today; the same numbers as the "
         "`X-RateLimit-*` response headers."
