@@ -6,12 +6,14 @@ Strawberry, metering, the resolvers). When its answer is one the result cache ma
 (``service.caching``: a query, not about the caller, no errors but the guest gate) and cost what
 it charged (no code came back null to be refunded), the response is kept ready to send: body
 bytes split around ``extensions.cost.remaining``, headers, and the views it costs. The next
-request with the same body bytes (a GET: the same query string), ``Accept`` and ``Origin``,
-audience (what the caller may see: ``Policy.audience``) and releases is answered here,
-in plain ASGI, with nothing parsed (a GET naming the answer's ETag in ``If-None-Match`` gets its
-304, charged, as the long way does it). Who is calling, what the answer may be seen by, what it
-costs and which headers say so are the long way's decisions, asked of the same
-``service.policy.Policy``:
+request with the same body bytes (a GET: the same query string), media type (negotiated from
+``Accept`` as the long way negotiates it, ``service.encoding.negotiate``: an answer prepared as
+``application/json`` is never sent as ``application/graphql-response+json``, nor the other way
+round), ``Origin``, audience (what the caller may see: ``Policy.audience``) and releases is
+answered here, in plain ASGI, with nothing parsed (a GET naming the answer's ETag in
+``If-None-Match`` gets its 304, charged, as the long way does it). Who is calling, what the
+answer may be seen by, what it costs and which headers say so are the long way's decisions,
+asked of the same ``service.policy.Policy``:
 
 - the caller: a guest by address (``X-Forwarded-For`` from trusted proxies, as the long way), or
   credentials the long way proved within ``MEDCODE_FAST_PATH_RECHECK_SECONDS``. Unknown,
@@ -26,7 +28,8 @@ costs and which headers say so are the long way's decisions, asked of the same
   is loaded in this process (``domain.generation``).
 
 Anything else goes the long way: other methods (CORS preflights) and paths, POST bodies that are
-not JSON or are over 64 KiB, chunked bodies, answers over the size bound.
+not JSON or are over 64 KiB, chunked bodies, two ``Accept`` fields (HTTP reads them joined;
+the key is read from one), answers over the size bound.
 """
 
 from __future__ import annotations
@@ -45,9 +48,9 @@ from domain import generation
 from domain.lru import BoundedLRU
 from domain.metering.quota import QuotaState, StoreUnavailable
 from domain.metering.viewer import Viewer
-from domain.releases import RELEASES, signature
+from domain.releases import RELEASES, data_signature
 from service import http_cache, metrics, middleware
-from service.encoding import encode
+from service.encoding import encode, negotiate
 from service.policy import PER_REQUEST_HEADERS, Audience, Policy
 
 log = logging.getLogger(__name__)
@@ -60,15 +63,15 @@ _REMAINING = "\x00medcode-remaining\x00"
 _PER_REQUEST = frozenset({b"content-length", b"date", b"server",
                           *(name.lower().encode() for name in PER_REQUEST_HEADERS)})
 
-# releases, audience, Accept, Origin, body
-Key = tuple[str, Audience, bytes | None, bytes | None, bytes]
+# releases, audience, media type, Origin, body
+Key = tuple[str, Audience, str, bytes | None, bytes]
 
 
 class Keep(NamedTuple):
     """A request the long way answers and may prepare: a kept answer's key but the releases
     and the audience, which the long way finds."""
 
-    accept: bytes | None
+    media: str
     origin: bytes | None
     body: bytes
 
@@ -147,10 +150,11 @@ class PreparedAnswers:
         try:
             with self.engine.connect() as conn:
                 rows = conn.execute(RELEASES).all()
+                found = data_signature(conn, ((r.id, r.version) for r in rows))
         except SQLAlchemyError:
             self._releases, self._checked_until = None, 0.0
             return None
-        self._releases = signature((r.id, r.version) for r in rows)
+        self._releases = found
         self._checked_until, self._generation = now + self.recheck_seconds, current
         return self._releases
 
@@ -172,17 +176,17 @@ class FastPath:
             return
         started = time.perf_counter()
         headers: dict[bytes, bytes] = {}  # the first of each, as Starlette reads them
-        plain = True  # one Content-Length (digits), no Transfer-Encoding
+        plain = True  # one Content-Length (digits) and one Accept, no Transfer-Encoding
         for name, value in scope["headers"]:
             if name in headers:
-                plain = plain and name != b"content-length"
+                plain = plain and name != b"content-length" and name != b"accept"
             else:
                 headers[name] = value
         declared = headers.get(b"content-length")
         plain = (plain and b"transfer-encoding" not in headers
                  and (declared is None or declared.isdigit()))
         length = int(declared) if plain and declared is not None else -1
-        accept = headers.get(b"accept")
+        media = negotiate(headers.get(b"accept"))  # the answer's content type: part of the key
         origin = headers.get(b"origin")  # CORS headers differ by origin: part of the key
         body: bytes | None
         if scope["method"] == "GET":  # the query string is the request; the body is not read
@@ -209,7 +213,7 @@ class FastPath:
             key_body = body = chunks[0] if len(chunks) == 1 else b"".join(chunks)
 
         try:
-            found = self._find(scope, headers, key_body, accept, origin)
+            found = self._find(scope, headers, key_body, media, origin)
         except Exception:  # a bug here must not cost the request: the long way answers
             log.exception("fast path lookup failed")
             found = None
@@ -251,18 +255,18 @@ class FastPath:
         middleware.access(scope["method"], "/graphql", 200, elapsed, request_id)
 
     def _find(self, scope: dict[str, Any], headers: dict[bytes, bytes], body: bytes,
-              accept: bytes | None,
+              media: str,
               origin: bytes | None) -> tuple[Prepared, Viewer] | Keep | None:
         """(answer, caller) to answer here; else what the long way may prepare."""
         viewer = self.policy.known_caller(scope, headers)
         if viewer is None:  # the long way checks the key, and may prepare the answer
-            return Keep(accept, origin, body)
+            return Keep(media, origin, body)
         releases = self.answers.releases()
         answer = None if releases is None else self.answers.get(
-            (releases, self.policy.audience(viewer), accept, origin, body))
+            (releases, self.policy.audience(viewer), media, origin, body))
         if answer is None:
             self._misses.inc()
-            return Keep(accept, origin, body)
+            return Keep(media, origin, body)
         return answer, viewer
 
     async def _not_modified(self, send: Any, answer: Prepared, state: QuotaState | None,

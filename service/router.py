@@ -1,6 +1,13 @@
 """The ``/graphql`` router: metering (``MeteredGraphQLRouter``), plus what browsers and CDNs
 need: GraphiQL served from this package (``service.ide``), automatic persisted queries
-(``service.persisted``) and ETag / ``Cache-Control`` / 304 on GET (``service.http_cache``).
+(``service.persisted``) and ETag / ``Cache-Control`` / 304 on GET (``service.http_cache``), and
+the status codes of the GraphQL-over-HTTP spec's ``application/graphql-response+json``.
+
+A client that prefers ``application/graphql-response+json`` (``service.encoding.negotiate``; the
+edge layer, ``service.middleware``, sets the media type and drops ``data`` from error answers)
+gets a 400 for a request that failed before execution: a document that does not parse or
+validate, a request bound (depth, aliases, tokens), a variable that cannot be coerced. With
+``application/json`` (the default) these stay 200 with ``"data": null``, as before.
 
 Per request, ``run`` keeps a small state in a context variable: ``parse_http_body`` resolves the
 persisted-query extension into the query text, and ``process_result`` (which sees the execution
@@ -23,18 +30,37 @@ from strawberry.http.base import BaseRequestProtocol
 from strawberry.types import ExecutionResult
 from strawberry.types.unset import UNSET
 
-from schema.errors import GRAPHQL_PARSE_FAILED, GRAPHQL_VALIDATION_FAILED, QUERY_TOO_LARGE
+from schema.errors import (
+    BAD_USER_INPUT,
+    GRAPHQL_PARSE_FAILED,
+    GRAPHQL_VALIDATION_FAILED,
+    QUERY_TOO_LARGE,
+)
 from service import http_cache, ide
+from service.encoding import GRAPHQL_RESPONSE, MEDIA, negotiate
 from service.metering import MeteredGraphQLRouter, current_quota_headers, error_response
 from service.persisted import PersistedQueryError, PersistedQueryStore, PersistedRequest, resolve
 
 _NOT_STORED = frozenset({GRAPHQL_PARSE_FAILED, GRAPHQL_VALIDATION_FAILED, QUERY_TOO_LARGE})
+# The codes of errors that stop a request before execution (the spec's "request errors").
+_REQUEST_ERRORS = _NOT_STORED | {BAD_USER_INPUT}
+VARY = (*http_cache.VARY, "Accept")  # a GET answer's media type is the client's choice
+
+
+def failed_before_execution(result: ExecutionResult) -> bool:
+    """Whether nothing was executed because of the request itself: no data, and only errors
+    of parsing, validation, the request bounds or variable coercion, none at a field."""
+    errors = result.errors or []
+    return bool(errors) and result.data is None and all(
+        e.path is None and (e.extensions or {}).get("code") in _REQUEST_ERRORS for e in errors)
 
 
 @dataclass(slots=True)
 class _RequestState:
     persisted: PersistedRequest | None = None
     answer: GraphQLHTTPResponse | None = None
+    request_error: bool = False
+    media: str = ""
 
 
 _state: ContextVar[_RequestState | None] = ContextVar("medcode_graphql_request", default=None)
@@ -85,6 +111,7 @@ class MedcodeGraphQLRouter(MeteredGraphQLRouter):
         ):
             self.persisted.put(found.digest, found.query)
         state.answer = answer
+        state.request_error = failed_before_execution(result)
         return answer
 
     # The request --------------------------------------------------------------------------
@@ -92,7 +119,9 @@ class MedcodeGraphQLRouter(MeteredGraphQLRouter):
     async def run(self, request: Any, context: Any = UNSET, root_value: Any = UNSET) -> Any:
         if not isinstance(request, Request):  # a WebSocket
             return await super().run(request, context=context, root_value=root_value)
-        state = _RequestState()
+        media = request.scope.get("state", {}).get(MEDIA) or negotiate(
+            request.headers.get("accept", "").encode("latin-1") or None)
+        state = _RequestState(media=media)
         token = _state.set(state)
         try:
             response = await super().run(request, context=context, root_value=root_value)
@@ -101,6 +130,9 @@ class MedcodeGraphQLRouter(MeteredGraphQLRouter):
                                       current_quota_headers(context))
         finally:
             _state.reset(token)
+        if (media == GRAPHQL_RESPONSE and state.request_error and isinstance(response, Response)
+                and response.status_code == 200):
+            response.status_code = 400
         if request.method == "GET" and isinstance(response, Response):
             response = _conditional(request, response, state, context)
         return response
@@ -121,10 +153,12 @@ def _conditional(request: Request, response: Response, state: _RequestState,
         releases = http_cache.release_signature(getattr(context, "releases", ()))
     except SQLAlchemyError:  # the answer stands; its tag then covers the content alone
         releases = ""
+    if state.media == GRAPHQL_RESPONSE:  # another representation: another tag
+        releases = f"{releases};{GRAPHQL_RESPONSE}"
     etag = http_cache.entity_tag(releases, dict(state.answer))
     response.headers["ETag"] = etag
     response.headers["Cache-Control"] = http_cache.CACHE_CONTROL
-    http_cache.add_vary(response, *http_cache.VARY)
+    http_cache.add_vary(response, *VARY)
     if http_cache.matches(request.headers.get("if-none-match"), etag):
         return http_cache.not_modified(response)
     return response
