@@ -26,6 +26,7 @@ from schema import build_schema
 from service import logs, metrics
 from service.caching import ResultCache, make_cache_extension
 from service.fastpath import FastPath, PreparedAnswers
+from service.fhir.routes import router as fhir_router
 from service.ide import STATIC_PATH, static_files
 from service.metering import MeteredContext, Metering, MeteringExtension
 from service.metrics import OperationLabel
@@ -134,6 +135,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None, *
         prefix="/graphql",
     )
     app.mount(STATIC_PATH, static_files(), name="graphiql-static")
+    app.include_router(fhir_router)  # the FHIR R4 terminology facade (service/fhir)
 
     app.add_middleware(
         CORSMiddleware,
