@@ -7,6 +7,9 @@ Measures, over HTTP on loopback against a real uvicorn server:
 - a 200-code bulk query (p50) and its ratio to one code, repeated (as served once prepared)
   and cold (each request new to the server: the long way, GraphQL execution and SQL);
 - search p50/p95;
+- a CPT code page (the seed page's 96425: descriptors, family, fee facts) for a key holding the
+  `cpt` licence and for one without it, from the synthetic CPT release of the tests (invented
+  text in the AMA's layouts) and the PFS excerpt;
 - each bundled system's seed time and the database size after it (ICD-10-CM, ICD-10-PCS, HCPCS:
   the service as `medcode serve` leaves it); the server's peak memory (VmHWM).
 
@@ -49,8 +52,24 @@ BULK = """query($c: [String!]!) { codes(system: ICD10CM, codes: $c) {
   code display billable level descriptions { kind text } parent { code display }
   related { kind note targetCode sourceCode inherited targets { code } }
   guidelines { kind text sourceCode inherited } } }"""
+CPT_PAGE = """query($c: String!) { code(system: CPT, code: $c) {
+  code display billable level descriptions { kind text } parent { code display }
+  related { kind targetCode targets { code display } }
+  fee { status { code } workRvu nonFacilityTotal nonFacilityPayment } } }"""
+CPT_RELEASE = ROOT / "tests" / "cpt" / "data" / "release2026"
+PFS_EXCERPT = ROOT / "tests" / "pfs" / "data" / "PPRRVU2025_Oct_excerpt.csv"
 SEARCH = """query($t: String!) { search(text: $t, first: 10) { totalCount
   edges { score node { code display } } } }"""
+# The FHIR facade's $lookup of the same code (POST, a Parameters body): GraphQL's neighbour row.
+FHIR_LOOKUP = "/fhir/CodeSystem/$lookup"
+
+
+def fhir_lookup(code: str) -> bytes:
+    return json.dumps({"resourceType": "Parameters", "parameter": [
+        {"name": "system", "valueUri": "http://hl7.org/fhir/sid/icd-10-cm"},
+        {"name": "code", "valueCode": code}]}).encode()
+
+
 SEARCH_TEXTS = ["type 2 diabetes", "shingles", "copd", "pnuemonia", "e11.", "hypertension",
                 "fracture of right femur", "chest pain", "uti", "major depressive disorder"]
 
@@ -116,12 +135,22 @@ def database_size(db_url: str) -> str:
     return f"{size / 1e6:.0f} MB"
 
 
-def make_key(db_url: str) -> str:
+def make_key(db_url: str, *licences: str) -> str:
     env = {**os.environ, "MEDCODE_DATABASE_URL": db_url}
+    extra = [arg for licence in licences for arg in ("--licence", licence)]
     out = subprocess.run([sys.executable, "-m", "service.cli", "keys", "create", "--plan",
-                          "partner", "--name", "bench"], env=env, cwd=ROOT, check=True,
+                          "partner", "--name", "bench", *extra], env=env, cwd=ROOT, check=True,
                          capture_output=True, text=True)
     return out.stdout.strip().splitlines()[-1]
+
+
+def seed_cpt(db_url: str) -> None:
+    """The tests' synthetic CPT release and PFS excerpt (no AMA text: nothing to license)."""
+    env = {**os.environ, "MEDCODE_DATABASE_URL": db_url}
+    for command in (["seed", "cpt", "--file", str(CPT_RELEASE), "--year", "2026"],
+                    ["seed", "pfs", "--file", str(PFS_EXCERPT)]):
+        subprocess.run([sys.executable, "-m", "service.cli", *command], env=env, cwd=ROOT,
+                       check=True, capture_output=True)
 
 
 def wrk(url: str, body: bytes, headers: dict[str, str], seconds: int,
@@ -214,8 +243,10 @@ def main() -> None:
             Path(f"{path}{suffix}").unlink(missing_ok=True)
         db_url = f"sqlite:///{path}"
     seeded = seed(db_url)
+    seed_cpt(db_url)
     key = make_key(db_url)
     headers = {"Authorization": f"Bearer {key}"}
+    licensed = {"Authorization": f"Bearer {make_key(db_url, 'cpt')}"}
     env = {**os.environ, "MEDCODE_DATABASE_URL": db_url}
 
     rows: list[tuple[str, str]] = list(seeded)
@@ -252,8 +283,19 @@ def main() -> None:
         cold_bulk = sequential(url, [
             json.dumps({"query": BULK, "variables": {"c": sample[k::7][:200]}}).encode()
             for k in range(2, 7)], headers)
+        fhir_url = f"http://127.0.0.1:{port}{FHIR_LOOKUP}"
+        fhir_single = sequential(fhir_url, [fhir_lookup("E11.9")] * 200, headers)
+        dotted = [c for c in sample if "." in c]  # ICD-10-CM's (PCS and HCPCS codes have none)
+        fhir_cold = sequential(fhir_url, [fhir_lookup(c) for c in dotted[1::7][:100]], headers)
         searches = sequential(url, [json.dumps({"query": SEARCH, "variables": {"t": t}}).encode()
                                     for t in SEARCH_TEXTS * 10], headers)
+        page = json.dumps({"query": CPT_PAGE, "variables": {"c": "96425"}}).encode()
+        sequential(url, [page] * 20, licensed)
+        cpt_licensed = sequential(url, [page] * 200, licensed)
+        cpt_unlicensed = sequential(url, [page] * 200, headers)
+        cpt_cold = sequential(url, [json.dumps({"query": CPT_PAGE, "variables": {"c": c}}).encode()
+                                    for c in ("96420", "96422", "96423", "0001F", "0042T",
+                                              "0001U", "99213")], licensed)
         peak = peak_rss_mb(proc.pid)
 
     rows += [
@@ -264,6 +306,12 @@ def main() -> None:
         ("bare ASGI, same bytes req/s", f"{b_rps:,.0f}"),
         ("bare ASGI p50 / p99 (ms)", f"{b_p50:.2f} / {b_p99:.2f}"),
         ("lookup / bare throughput", f"{rps / b_rps:.2f}"),
+        ("FHIR $lookup, sequential p50 / cold p50 (ms)",
+         f"{pct(fhir_single, 50):.2f} / {pct(fhir_cold, 50):.2f}"),
+        ("CPT 96425 page, licensed key, sequential p50 (ms)", f"{pct(cpt_licensed, 50):.2f}"),
+        ("CPT 96425 page, key without licence, sequential p50 (ms)",
+         f"{pct(cpt_unlicensed, 50):.2f}"),
+        ("CPT page, licensed, cold p50 (ms)", f"{pct(cpt_cold, 50):.2f}"),
         ("200-code bulk p50 (ms)", f"{pct(bulk, 50):.1f}"),
         ("200 codes / one code (time)", f"{pct(bulk, 50) / pct(single, 50):.1f}x"),
         ("cold one-code lookup p50 (ms)", f"{pct(cold_single, 50):.2f}"),
