@@ -37,6 +37,24 @@ class ImportFileError(ValueError):
     """An official file that cannot be imported; the message is one line for the operator."""
 
 
+class LocatedFileError(ImportFileError):
+    """A file of a release that is not what its layout says: one line naming the file (and the
+    line or row) and what is wrong, so that a loader can show it as is."""
+
+    def __init__(self, source: str, problem: str, *, line: int | None = None,
+                 row: int | None = None) -> None:
+        where = source
+        if line is not None:
+            where += f", line {line}"
+        if row is not None:
+            where += f", row {row}"
+        super().__init__(f"{where}: {problem}")
+        self.source = source
+        self.problem = problem
+        self.line = line
+        self.row = row
+
+
 @dataclass(frozen=True, slots=True)
 class Source:
     """A file to import, and how the release records where it came from."""

@@ -106,6 +106,16 @@ def cmd_seed(args: argparse.Namespace, settings: Settings) -> None:
                 getattr(args, "version", None))
 
 
+def _file_and_engine(path: Path, settings: Settings) -> Engine:
+    """The migrated database a file of data beside the code systems (PFS, NCCI) loads into,
+    once the file is there."""
+    if not path.is_file():
+        raise UserError(f"no such file: {path}")
+    engine = _engine(settings)
+    _migrate(engine)
+    return engine
+
+
 def cmd_seed_pfs(args: argparse.Namespace, settings: Settings) -> None:
     """Load a Medicare Physician Fee Schedule relative value file (PPRRVU<year>_<Mon>.csv)."""
     from seed.progress import progress_bar
@@ -113,10 +123,7 @@ def cmd_seed_pfs(args: argparse.Namespace, settings: Settings) -> None:
     from systems.pfs.parse import read_pfs
 
     path: Path = args.file
-    if not path.is_file():
-        raise UserError(f"no such file: {path}")
-    engine = _engine(settings)
-    _migrate(engine)
+    engine = _file_and_engine(path, settings)
     try:
         with progress_bar(f"Reading PFS {path.name}") as bar:
             parsed = read_pfs(path, progress=lambda n: bar.advance("records", n))
@@ -142,10 +149,7 @@ def cmd_seed_ncci(args: argparse.Namespace, settings: Settings) -> None:
     from systems.ncci.load import load_file
 
     path: Path = args.file
-    if not path.is_file():
-        raise UserError(f"no such file: {path}")
-    engine = _engine(settings)
-    _migrate(engine)
+    engine = _file_and_engine(path, settings)
     try:
         with progress_bar(f"Loading NCCI {path.name}") as bar:
             result = load_file(engine, path, force=args.force, progress=bar.advance)
