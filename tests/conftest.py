@@ -59,7 +59,10 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
     if workeroutput is not None:  # an xdist worker: hand its ledger rows to the controller
         workeroutput["robustness_ledger"] = [list(row) for row in LEDGER]
     else:  # the controller, or a run without xdist: every worker is done with the templates
-        drop_templates()
+        factory: pytest.TempPathFactory | None = getattr(session.config, "_tmp_path_factory",
+                                                         None)
+        if factory is not None:
+            drop_templates(shared_directory(factory))
 
 
 @pytest.hookimpl(optionalhook=True)
@@ -77,30 +80,42 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
 # --- pytest-xdist: what runs together, and the slowest first --------------------------------
 
 # The longest work units, slowest first (measured), each SQLite one beside a PostgreSQL one:
-# started first, and so that the two workers build different templates at the same time, and
-# no worker is left running a long unit alone at the end. The rest follow in collection order.
+# started first, and so that the two workers build different templates at the same time (a
+# worker that needs the template the other is building waits for it), and no worker is left
+# running a long unit alone at the end. ``*`` stands for any text. The rest follow in
+# collection order.
 SLOWEST = (
     "tests/robustness/test_import_safety.py::test_sqlite_new_release_killed_then_loaded",
     "tests/robustness/test_import_safety.py::test_postgres_reload_killed_while_inserting",
     "tests/scale/test_release_switch.py[sqlite]",
     "tests/scale/test_release_switch.py[postgresql]",
     "tests/robustness/test_import_safety.py",
-    "tests/icd10pcs",
-    "tests/hcpcs",
+    # One unit per template first (ICD-10-PCS on PostgreSQL, the longest, first), so that the
+    # two workers build different templates rather than one waiting for the other's.
+    "tests/icd10pcs/test_api.py[postgresql]",
+    "tests/hcpcs/test_api.py[postgresql]",
+    "tests/icd10pcs/test_api.py[sqlite]",
+    "tests/hcpcs/test_api.py[sqlite]",
+    "tests/icd10pcs/*[postgresql]",
+    "tests/hcpcs/*[postgresql]",
+    "tests/icd10pcs/*[sqlite]",
+    "tests/hcpcs/*[sqlite]",
     "tests/robustness/test_schemathesis.py",
     "tests/search/test_index.py",
     "tests/browser",
     "tests/releases",
     "tests/robustness/test_infrastructure.py",
     "tests/scale",
+    "tests/icd10pcs",
+    "tests/hcpcs",
 )
 # Independent tests that each take long: a work unit each.
 ONE_UNIT_PER_TEST = ("tests/robustness/test_import_safety.py",)
-# Long modules whose SQLite and PostgreSQL halves share nothing: a work unit per database.
+# Modules (or every module of a folder) whose SQLite and PostgreSQL halves share nothing: a
+# work unit per database, so that both workers take part (each on a copy of its own).
 ONE_UNIT_PER_BACKEND = ("tests/scale/test_release_switch.py", "tests/search/test_index.py",
-                        "tests/robustness/test_schemathesis.py")
-# Folders whose fixtures share one database per run (``<db>_hcpcs``): one work unit each.
-ONE_UNIT_PER_FOLDER = ("tests/hcpcs/", "tests/icd10pcs/")
+                        "tests/robustness/test_schemathesis.py", "tests/hcpcs/",
+                        "tests/icd10pcs/")
 _BACKEND_ID = re.compile(r"[\[-](sqlite|postgresql)[\]-]")
 
 
@@ -108,15 +123,21 @@ def work_unit(nodeid: str) -> str:
     """The work unit of a test: by default its module (xdist's ``loadscope``), so that a
     module's fixtures are made once."""
     path = nodeid.split("::")[0]
-    folder = next((f for f in ONE_UNIT_PER_FOLDER if path.startswith(f)), None)
-    if folder is not None:
-        return folder.rstrip("/")
     if path in ONE_UNIT_PER_TEST:
         return nodeid
-    if path in ONE_UNIT_PER_BACKEND:
+    if path.startswith(ONE_UNIT_PER_BACKEND):
         backend = _BACKEND_ID.search(nodeid)
         return f"{path}[{backend.group(1) if backend else ''}]"
     return path
+
+
+def slowness(unit: str) -> int:
+    """The rank of a work unit in SLOWEST (``len(SLOWEST)`` for the others)."""
+    for rank, pattern in enumerate(SLOWEST):
+        head, _, tail = pattern.partition("*")
+        if unit.startswith(head) and unit.endswith(tail) and len(unit) >= len(head + tail):
+            return rank
+    return len(SLOWEST)
 
 
 class WorkUnits(LoadScopeScheduling):
@@ -137,11 +158,8 @@ class SlowestFirst:
 
     @pytest.hookimpl(trylast=True)
     def pytest_collection_modifyitems(self, items: list[pytest.Item]) -> None:
-        def rank(item: pytest.Item) -> int:
-            unit = work_unit(item.nodeid)
-            return next((i for i, p in enumerate(SLOWEST) if unit.startswith(p)), len(SLOWEST))
-
-        items.sort(key=rank)  # stable: collection order within a rank
+        # stable: collection order within a rank
+        items.sort(key=lambda item: slowness(work_unit(item.nodeid)))
 
 
 def pytest_configure(config: pytest.Config) -> None:

@@ -14,6 +14,7 @@ import openpyxl  # type: ignore[import-untyped, unused-ignore]
 
 from systems.hcpcs.bundled import DATA
 from systems.hcpcs.parse import HcpcsFile, read_hcpcs
+from tests.databases import run_cache
 
 JAN_TXT = DATA / "HCPC2026_JAN_ANWEB_01122026.txt.gz"
 OCT_XLSX = DATA / "HCPC2025_OCT_ANWEB_v4.xlsx"
@@ -24,7 +25,7 @@ def jan() -> HcpcsFile:
     return read_hcpcs(JAN_TXT)
 
 
-@cache
+@run_cache  # 5 s of openpyxl: read once per run, shared by the workers
 def oct_() -> HcpcsFile:
     return read_hcpcs(OCT_XLSX)
 
@@ -37,7 +38,7 @@ def raw_txt_lines() -> tuple[bytes, ...]:
     return tuple(data[:-2].split(b"\r\n"))
 
 
-@cache
+@run_cache  # 5 s of openpyxl: read once per run, shared by the workers
 def raw_xlsx_rows() -> tuple[tuple[object, ...], ...]:
     """The October workbook's rows as openpyxl gives them, header first."""
     workbook = openpyxl.load_workbook(OCT_XLSX, read_only=True)

@@ -11,6 +11,7 @@ from domain.settings import Settings
 from seed.load import load_release
 from service.app import create_app
 from systems.icd10cm.spec import ICD10CM
+from tests.databases import fy2026
 
 # Readers ask again every few milliseconds all through the reload (hundreds of answers), without
 # spinning: in one process, a spinning reader takes the interpreter from the load and made it
@@ -42,7 +43,8 @@ def test_readers_are_not_disturbed_by_a_reload(fy2025: Engine, engine: Engine, s
                 else:
                     answers.append(body["data"])
 
-    parsed = ICD10CM.read(ICD10CM.bundled_sources()[-1])  # the file, read before the readers
+    parsed = fy2026()  # the bundled file, parsed once per run (tests/databases.py): before the
+    # readers start
     readers = [threading.Thread(target=read) for _ in range(2)]
     for t in readers:
         t.start()
