@@ -1,8 +1,9 @@
 """One thread-safe LRU, bounded in entries and in total size, for every in-memory cache here:
 query results (``service.caching``), persisted query texts (``service.persisted``), prepared
 answers (``service.fastpath``), parsed search documents (``domain.search.ranking``), each
-release's search dictionary (``domain.search.lexicon``) and credentials checked lately
-(``domain.metering.authenticator``).
+release's search dictionary (``domain.search.lexicon``), credentials checked lately
+(``domain.metering.authenticator``), and the codes, notes and NCCI edits that validations read
+(``domain.rows.ReleaseRows``, ``domain.ncci.kept_mues``).
 
 Built on ``cachetools.LRUCache``, which bounds the total size (each entry's size is the one given
 to ``put``); the entry bound and the lock are ours.
@@ -12,6 +13,7 @@ from __future__ import annotations
 
 import sys
 import threading
+from collections.abc import Iterable
 from typing import Generic, TypeVar
 
 from cachetools import LRUCache
@@ -47,6 +49,12 @@ class BoundedLRU(Generic[K, V]):
             item = self._items.get(key)
         return None if item is None else item[0]
 
+    def get_many(self, keys: Iterable[K]) -> list[V | None]:
+        """``get`` of each key, under one acquisition of the lock."""
+        with self._lock:
+            items = [self._items.get(k) for k in keys]
+        return [None if item is None else item[0] for item in items]
+
     def put(self, key: K, value: V, size: int = 0) -> None:
         if self.max_entries <= 0 or size > self.max_size:
             return
@@ -56,6 +64,10 @@ class BoundedLRU(Generic[K, V]):
             self._items[key] = (value, size)  # evicts down to max_size
             while len(self._items) > self.max_entries:
                 self._items.popitem()
+
+    def clear(self) -> None:
+        with self._lock:
+            self._items.clear()
 
     def __len__(self) -> int:
         return len(self._items)

@@ -238,10 +238,10 @@ def _statement(conn: Connection, sql: str,
 
 
 QUARTERS_STATEMENT = text(
-    "SELECT id, kind, setting, quarter, effective_from, CAST(loaded_at AS VARCHAR(40)) AS loaded "
+    "SELECT id, CAST(loaded_at AS VARCHAR(40)) AS loaded, kind, setting, quarter, effective_from "
     "FROM ncci_release ORDER BY kind, setting, effective_from DESC, id"
-).columns(id=Integer, kind=String, setting=String, quarter=String, effective_from=Date,
-          loaded=String)
+).columns(id=Integer, loaded=String, kind=String, setting=String, quarter=String,
+          effective_from=Date)
 
 
 def loaded_quarters(conn: Connection) -> list[NcciQuarter]:
@@ -250,7 +250,7 @@ def loaded_quarters(conn: Connection) -> list[NcciQuarter]:
     grouped: dict[tuple[str, str, str], list[int]] = {}
     starts: dict[tuple[str, str, str], date] = {}
     loads: dict[tuple[str, str, str], list[str]] = {}
-    for rid, kind, setting, quarter, start, loaded in rows:
+    for rid, loaded, kind, setting, quarter, start in rows:
         grouped.setdefault((kind, setting, quarter), []).append(int(rid))
         loads.setdefault((kind, setting, quarter), []).append(str(loaded))
         starts[(kind, setting, quarter)] = start

@@ -9,16 +9,23 @@ statement (``one_of`` keeps the statement's text independent of the batch size o
 from __future__ import annotations
 
 import json
+import threading
 from collections import defaultdict
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
+from weakref import WeakKeyDictionary
 
 from sqlalchemy import (
     ColumnElement,
     Connection,
     Date,
+    Integer,
+    String,
+    TextualSelect,
+    Transaction,
+    TypeDecorator,
     any_,
     bindparam,
     literal,
@@ -26,9 +33,11 @@ from sqlalchemy import (
     text,
 )
 from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import Mapped
 from sqlmodel import col
 
+from domain.lru import BoundedLRU
 from domain.models import Code, CodeContent, Description, Guideline, RelatedCode, RelatedTarget
 
 
@@ -115,20 +124,51 @@ def code_row(r: Any) -> CodeRow:
 
 # --- code -----------------------------------------------------------------------------------
 
+class _JsonList(TypeDecorator[list[Any]]):
+    """A list bound as one JSON text, for SQLite's ``json_each``."""
+
+    impl = String
+    cache_ok = True
+
+    def process_bind_param(self, value: list[Any] | None, dialect: Dialect) -> str | None:
+        return None if value is None else json.dumps(value)
+
+
+_CODE_STATEMENTS: dict[tuple[str, str], TextualSelect] = {}
+
+
+def _code_statement(conn: Connection, where: str, lists: Mapping[str, Any]) -> TextualSelect:
+    """``SELECT`` the code columns ``WHERE where``, each ``{name}`` of ``lists`` (name: type of
+    its items) a list bound as one value: ``= ANY(array)`` on PostgreSQL, ``IN (SELECT value
+    FROM json_each(...))`` on SQLite (the same index search as ``IN (?, ?...)``). Typed text,
+    built once per dialect: a select() cost more to build and to match to its cached compilation
+    (0.5 ms) than a validation's lookup of a few codes takes."""
+    dialect = conn.dialect.name
+    found = _CODE_STATEMENTS.get((where, dialect))
+    if found is None:
+        postgres = dialect == "postgresql"
+        sql = where.format(**{n: (f"= ANY(:{n})" if postgres
+                                  else f"IN (SELECT value FROM json_each(:{n}))") for n in lists})
+        params = [bindparam(n, type_=ARRAY(t) if postgres else _JsonList())
+                  for n, t in lists.items()]
+        found = (text(f"SELECT {_COLS} FROM code WHERE {sql}").bindparams(*params)
+                 .columns(valid_from=Date, valid_to=Date))
+        _CODE_STATEMENTS[(where, dialect)] = found
+    return found
+
+
 def codes_by_id(conn: Connection, ids: Sequence[int]) -> dict[int, CodeRow]:
-    rows = conn.execute(select(*CODE_COLUMNS).where(one_of(conn, col(Code.id), ids)))
+    rows = conn.execute(_code_statement(conn, "id {ids}", {"ids": Integer}), {"ids": list(ids)})
     return {r.id: code_row(r) for r in rows}
 
 
 def codes_by_key(conn: Connection, release_ids: Collection[int],
                  keys: Sequence[str]) -> list[CodeRow]:
     """The codes with these keys in these releases (in no particular order)."""
-    if len(release_ids) == 1:
-        in_release = col(Code.release_id) == next(iter(release_ids))
-    else:
-        in_release = col(Code.release_id).in_(sorted(release_ids))
-    stmt = select(*CODE_COLUMNS).where(in_release, one_of(conn, col(Code.key), keys))
-    return [code_row(r) for r in conn.execute(stmt)]
+    stmt = _code_statement(conn, "release_id {rels} AND key {keys}",
+                           {"rels": Integer, "keys": String})
+    rows = conn.execute(stmt, {"rels": sorted(release_ids), "keys": list(keys)})
+    return [code_row(r) for r in rows]
 
 
 def children_of(conn: Connection, ids: Sequence[int]) -> list[CodeRow]:
@@ -272,3 +312,123 @@ def notes_of(conn: Connection, content_ids: Collection[int], kinds: Sequence[str
         for rid, keys in target_keys_of(conn, sorted(by_id)).items():
             by_id[rid].targets.extend(keys)
     return out
+
+
+# --- rows kept across requests ----------------------------------------------------------------
+
+# What a validation reads again and again (E11.9 and I10 are on most claims): kept per process,
+# bounded, shared by threads (the values are never modified: ``CodeRow`` is frozen, a note list
+# is a tuple whose rows nobody changes once read).
+KEPT_CODES = 20_000  # a code read by key is kept under its key and its id: ~0.4 kB each
+KEPT_NOTES = 20_000  # the notes of one content, of the kinds asked (most contents have none)
+RELEASES_LOADED = text("SELECT id, CAST(loaded_at AS VARCHAR(40)) FROM release")
+
+Generation = tuple[str, int, str]  # the database, the release's id, its load time
+_codes: BoundedLRU[tuple[Generation, str | int], CodeRow] = BoundedLRU(KEPT_CODES)
+_notes: BoundedLRU[tuple[Generation, int, tuple[str, ...]], tuple[NoteRow, ...]] = BoundedLRU(
+    KEPT_NOTES)
+# The releases' load times, read once per transaction (a request reads one snapshot).
+_loaded: WeakKeyDictionary[Transaction, tuple[str, dict[int, str]]] = WeakKeyDictionary()
+_loaded_lock = threading.Lock()
+
+
+def generation(conn: Connection, release_id: int) -> Generation:
+    """What names a release's content: the database, the release's id and its load time. A
+    reload gives a release a new load time but may give it its old id back (SQLite reuses the
+    largest deleted id; so do code and content ids). One statement per transaction."""
+    tx = conn.get_transaction()
+    with _loaded_lock:
+        found = _loaded.get(tx) if tx is not None else None
+    if found is None:
+        times = {int(i): str(t) for i, t in conn.execute(RELEASES_LOADED)}
+        found = (conn.engine.url.render_as_string(), times)
+        tx = conn.get_transaction()
+        if tx is not None:
+            with _loaded_lock:
+                _loaded[tx] = found
+    return found[0], release_id, found[1].get(release_id, "")
+
+
+def forget_kept() -> None:
+    """Drop every kept row (for a test that counts the statements of a cold validation)."""
+    _codes.clear()
+    _notes.clear()
+
+
+class ReleaseRows:
+    """One release's codes and their notes as validation rules read them: what this process
+    read before, for any request, comes from memory, and only the rest from the database.
+
+    A loaded release never changes, so its rows are kept under its :func:`generation` (bounded,
+    least recently used first out). Codes not found are not kept.
+    """
+
+    def __init__(self, conn: Callable[[], Connection], release_id: int) -> None:
+        self._conn = conn
+        self.release_id = release_id
+        self._generation: Generation | None = None
+
+    def generation(self) -> Generation:
+        if self._generation is None:
+            self._generation = generation(self._conn(), self.release_id)
+        return self._generation
+
+    def _keep(self, gen: Generation, row: CodeRow) -> None:
+        _codes.put((gen, row.key), row)
+        _codes.put((gen, row.id), row)
+
+    def by_key(self, keys: Iterable[str]) -> dict[str, CodeRow]:
+        """The release's codes with these keys (the keys it has no code for are left out)."""
+        gen = self.generation()
+        out: dict[str, CodeRow] = {}
+        unread: list[str] = []
+        wanted = list(dict.fromkeys(keys))
+        for k, row in zip(wanted, _codes.get_many((gen, k) for k in wanted), strict=True):
+            if row is None:
+                unread.append(k)
+            else:
+                out[k] = row
+        if unread:
+            for row in codes_by_key(self._conn(), (self.release_id,), unread):
+                out[row.key] = row
+                self._keep(gen, row)
+        return out
+
+    def by_id(self, ids: Iterable[int]) -> dict[int, CodeRow]:
+        """The release's codes with these ids (ids of other releases' codes do not belong)."""
+        gen = self.generation()
+        out: dict[int, CodeRow] = {}
+        unread: list[int] = []
+        wanted = list(dict.fromkeys(ids))
+        for i, row in zip(wanted, _codes.get_many((gen, i) for i in wanted), strict=True):
+            if row is None:
+                unread.append(i)
+            else:
+                out[i] = row
+        if unread:
+            for row in codes_by_id(self._conn(), unread).values():
+                out[row.id] = row
+                self._keep(gen, row)
+        return out
+
+    def notes_of(self, content_ids: Iterable[int], kinds: Sequence[str]
+                 ) -> Mapping[int, Sequence[NoteRow]]:
+        """:func:`notes_of` for the contents of this release's codes (a content is shared
+        between releases, and does not change while a release uses it)."""
+        gen = self.generation()
+        kept = tuple(kinds)
+        out: dict[int, Sequence[NoteRow]] = {}
+        unread: list[int] = []
+        wanted = list(dict.fromkeys(content_ids))
+        for c, notes in zip(wanted, _notes.get_many((gen, c, kept) for c in wanted),
+                            strict=True):
+            if notes is None:
+                unread.append(c)
+            else:
+                out[c] = notes
+        if unread:
+            read = notes_of(self._conn(), unread, kinds)
+            for c in unread:
+                notes = out[c] = tuple(read.get(c, ()))
+                _notes.put((gen, c, kept), notes)
+        return out

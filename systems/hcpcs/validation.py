@@ -22,12 +22,7 @@ from datetime import date
 from sqlalchemy import Connection
 
 from domain.releases import ReleaseRow
-from domain.rows import (
-    CodeRow,
-    billable_descendants,
-    codes_by_key,
-    notes_of,
-)
+from domain.rows import CodeRow, ReleaseRows, billable_descendants
 from domain.validation.claims import (
     MAX_SUGGESTIONS,
     ClaimItem,
@@ -48,24 +43,27 @@ def _when(release: ReleaseRow, dos: date | None) -> str:
 
 
 class _Run(ClaimRun):
+    def __init__(self, conn: Callable[[], Connection], release: ReleaseRow,
+                 others: Sequence[ReleaseRow], dos: date | None,
+                 normalise: Callable[[str], str | None]) -> None:
+        super().__init__(conn, release, others, dos, normalise)
+        self.read = ReleaseRows(conn, release.id)  # the release's codes and notes, kept
+
     def _replacements(self, rows: Sequence[CodeRow]) -> dict[int, list[CodeRow]]:
         """The codes each row's cross-reference names, as codes of the release in force."""
         if not rows:
             return {}
-        notes = notes_of(self.conn(), {r.content_id for r in rows},
-                         (RelationKind.CROSS_REFERENCE,))
+        notes = self.read.notes_of((r.content_id for r in rows), (RelationKind.CROSS_REFERENCE,))
         wanted = {k for refs in notes.values() for n in refs for k in n.targets}
         wanted |= {n.target_code for refs in notes.values() for n in refs if n.target_code}
-        found = ({r.key: r for r in codes_by_key(self.conn(), (self.release.id,), sorted(wanted))}
-                 if wanted else {})
+        found = self.read.by_key(sorted(wanted)) if wanted else {}
         return {row.id: [found[n.target_code] for n in notes.get(row.content_id, [])
                          if n.target_code in found] for row in rows}
 
     def run(self, codes: Sequence[str]) -> Validation:
         items = claim_items(codes, self.normalise)
         lookups = [k for k in items if self.normalise(k) == k]
-        found = {r.key: r for r in codes_by_key(self.conn(), (self.release.id,), lookups)
-                 } if lookups else {}
+        found = self.read.by_key(lookups) if lookups else {}
         for item in items.values():
             item.row = found.get(item.key)
         missing = [i for i in items.values() if i.row is None and i.key in lookups]
@@ -78,8 +76,7 @@ class _Run(ClaimRun):
         nearest = nearest_codes(self.conn, self.release.id, sorted(set(words.values())),
                                 MAX_SUGGESTIONS) if words else {}
         suggested = sorted({k for ks in nearest.values() for k in ks})
-        near_rows = ({r.key: r for r in codes_by_key(self.conn(), (self.release.id,), suggested)}
-                     if suggested else {})
+        near_rows = self.read.by_key(suggested) if suggested else {}
         headers = [i for i in items.values() if i.row is not None
                    and i.row.level in (CodeLevel.SECTION, CodeLevel.BLOCK)]
         header_ids = {i.row.id for i in headers if i.row is not None}

@@ -3,7 +3,9 @@
 ``validate`` takes the claim's codes in order and the release in force on the date of service,
 and returns findings (see ``FindingKind`` in ``types.py`` for what each means). The work is
 batched: whatever the claim's size, a validation costs a bounded number of SQL statements
-(at most 12), each over the whole claim, and each only when the claim needs it:
+(at most 13), each over the whole claim, and each only when the claim needs it; the codes, their
+ancestors and notes that this process read before come from memory
+(``domain.rows.ReleaseRows``, after one statement per request for the releases' load times):
 
 1. the codes (and, for ``S30.1XX``-style input, the code without its placeholders) by key;
 2. codes missing from the release, or headers, looked up in the other loaded releases;
@@ -28,7 +30,7 @@ from __future__ import annotations
 import datetime
 import re
 from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from sqlalchemy import Connection
@@ -38,12 +40,11 @@ from domain.rows import (
     CodeRow,
     GuidelineRow,
     NoteRow,
+    ReleaseRows,
     billable_descendants,
     children_of,
-    codes_by_id,
     codes_by_key,
     guidelines_of,
-    notes_of,
 )
 from domain.validation.findings import KIND_ORDER, Finding, FindingKind, Severity, Validation
 from domain.validation.nearest import fuzzy_key, nearest_codes
@@ -171,6 +172,7 @@ class _Run:
         self.rows: dict[int, CodeRow] = {}  # every code read, by id
         self.keys: dict[str, CodeRow | None] = {}  # every key of the release asked, found or not
         self.release = release
+        self.read = ReleaseRows(conn, release.id)  # the release's codes and notes, kept
         self.others = list(others)
         self.dos = date_of_service
         self.findings: list[Finding] = []
@@ -196,15 +198,15 @@ class _Run:
         unread = [k for k in dict.fromkeys(keys) if k not in self.keys]
         if unread:
             self.keys.update(dict.fromkeys(unread))
-            for r in codes_by_key(self.conn(), (self.release.id,), unread):
-                self.keys[r.key] = self.rows[r.id] = r
+            for k, r in self.read.by_key(unread).items():
+                self.keys[k] = self.rows[r.id] = r
         return {k: row for k in keys if (row := self.keys[k]) is not None}
 
     def _by_id(self, ids: Sequence[int]) -> dict[int, CodeRow]:
         """These codes, reading only those not read before."""
         unread = [i for i in ids if i not in self.rows]
         if unread:
-            self.rows.update(codes_by_id(self.conn(), unread))
+            self.rows.update(self.read.by_id(unread))
         return {i: self.rows[i] for i in ids if i in self.rows}
 
     def _elsewhere(self, keys: Sequence[str]) -> dict[str, list[tuple[ReleaseRow, CodeRow]]]:
@@ -285,8 +287,7 @@ class _Run:
         unknown = [i for i in missing if i.key not in elsewhere and i.key not in completed]
 
         # 4. notes of the billable codes and their ancestors; 7th-character instructions
-        notes = notes_of(self.conn(), {o.content_id for i in billable for o in i.owners},
-                         N.KINDS)
+        notes = self.read.notes_of((o.content_id for i in billable for o in i.owners), N.KINDS)
         seventh_owners = [o for i in need_seventh for o in i.owners]
         seventh_owners += [o for i in placeholder_items for o in owners(placeholder_bases[i.key])]
         seventh_contents = list(dict.fromkeys(o.content_id for o in seventh_owners))
@@ -427,7 +428,8 @@ class _Run:
 
     # --- instructional notes ------------------------------------------------------------------
 
-    def _note_checks(self, billable: list[Item], notes: dict[int, list[NoteRow]]) -> None:
+    def _note_checks(self, billable: list[Item],
+                     notes: Mapping[int, Sequence[NoteRow]]) -> None:
         index: dict[str, list[Item]] = defaultdict(list)
         for i in billable:
             for k in i.cover:
