@@ -9,6 +9,7 @@ import itertools
 import random
 import uuid
 from collections.abc import Callable, Iterator
+from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
@@ -23,7 +24,7 @@ from systems.cpt.spec import CPT
 from systems.hcpcs.spec import HCPCS
 from systems.icd10pcs.spec import ICD10PCS
 from tests.cpt._data import CSV as CPT_CSV
-from tests.databases import Databases, worker_index
+from tests.databases import Databases, LoadReleases, template, worker_index
 from tests.fhir._data import pcs_excerpt
 
 # Guest counters are per client address: a range of addresses per worker, a random start per
@@ -36,19 +37,19 @@ def fresh_address() -> str:
     return f"100.{100 + n // 62_500}.{n // 250 % 250}.{n % 250 + 1}"
 
 
+def load_pcs_excerpt(engine: Engine, shared: Path) -> None:
+    assert load_release(engine, ICD10PCS, parsed=pcs_excerpt()).loaded
+
+
+# Built once per run and backend on top of the ICD-10-CM template, copied by each worker.
+FHIR = template("fhir", LoadReleases(HCPCS), load_pcs_excerpt,
+                LoadReleases(CPT, (Source(CPT_CSV, "synthetic CPT 2026"),)), base="fy2026")
+
+
 @pytest.fixture(scope="session")
 def fhir_settings(backend: str, databases: Databases) -> Settings:
-    """A copy of the run's ICD-10-CM template with HCPCS and the ICD-10-PCS excerpt on top."""
-    settings = databases.settings(backend, "fy2026", "fhir")
-    engine = make_engine(settings)
-    try:
-        for source in HCPCS.bundled_sources():
-            load_release(engine, HCPCS, parsed=HCPCS.read(source))
-        load_release(engine, ICD10PCS, parsed=pcs_excerpt())
-        load_release(engine, CPT, parsed=CPT.read(Source(CPT_CSV, "synthetic CPT 2026")))
-    finally:
-        engine.dispose()
-    return settings
+    """A copy of the run's ``fhir`` template: ICD-10-CM, HCPCS, the ICD-10-PCS excerpt, CPT."""
+    return databases.settings(backend, FHIR, "fhir")
 
 
 @pytest.fixture(scope="session")

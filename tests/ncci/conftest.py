@@ -1,30 +1,28 @@
 """A database holding an ICD-10-CM excerpt, both bundled HCPCS Level II quarters and every NCCI
 fixture file (``tests/ncci/data``, CMS's layouts), on SQLite and, when
-MEDCODE_TEST_POSTGRES_URL is set, on a PostgreSQL database of its own (``<db>_ncci``)."""
+MEDCODE_TEST_POSTGRES_URL is set, PostgreSQL: this process's copy of the run's ``ncci``
+template; and empty migrated databases of a worker's own (``<db>_<worker>_<label>``) for the
+importer tests that write."""
 
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from fastapi.testclient import TestClient
 from sqlalchemy import Engine, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
 
 from domain.db import make_engine
-from domain.metering.keys import create_key
 from domain.settings import Settings
 from seed.load import load_release
-from service.app import create_app
 from service.migrate import upgrade
 from systems.hcpcs.spec import HCPCS
 from systems.icd10cm.spec import ICD10CM
 from systems.ncci.load import load_file
 from tests.conftest import POSTGRES_ENV, reset_postgres
-from tests.databases import excerpt
+from tests.databases import LoadReleases, excerpt, system_fixtures, template, worker
 
 DATA = Path(__file__).parent / "data"
 FIXTURES = sorted(p for p in DATA.iterdir() if p.is_file())
@@ -38,7 +36,7 @@ def loaded_database(backend: str, label: str, factory: pytest.TempPathFactory) -
     base = os.environ.get(POSTGRES_ENV)
     if not base:
         pytest.skip(f"PostgreSQL tests need {POSTGRES_ENV} (set by .ci/run)")
-    name = f"{make_url(base).database}_{label}"
+    name = f"{make_url(base).database}_{worker()}_{label}"  # the workers' apart
     admin = make_engine(Settings(database_url=make_url(base).set(database="postgres")
                                  .render_as_string(hide_password=False)))
     try:
@@ -62,37 +60,16 @@ def fresh_engine(backend: str, label: str, factory: pytest.TempPathFactory) -> E
     return engine
 
 
-@pytest.fixture(scope="session", params=["sqlite", "postgresql"])
-def ncci_backend(request: pytest.FixtureRequest) -> str:
-    return str(request.param)
+def load_icd10cm_excerpt(engine: Engine, shared: Path) -> None:
+    assert load_release(engine, ICD10CM, parsed=excerpt()).loaded
 
 
-@pytest.fixture(scope="session")
-def ncci_settings(ncci_backend: str, tmp_path_factory: pytest.TempPathFactory) -> Settings:
-    return Settings(database_url=loaded_database(ncci_backend, "ncci", tmp_path_factory))
-
-
-@pytest.fixture(scope="session")
-def ncci_engine(ncci_settings: Settings) -> Iterator[Engine]:
-    engine = make_engine(ncci_settings)
-    upgrade(engine)
-    load_release(engine, ICD10CM, parsed=excerpt())
-    for source in HCPCS.bundled_sources():
-        load_release(engine, HCPCS, parsed=HCPCS.read(source))
+def load_fixtures(engine: Engine, shared: Path) -> None:
     for path in FIXTURES:
         assert load_file(engine, path).loaded, path
-    yield engine
-    engine.dispose()
 
 
-@pytest.fixture(scope="session")
-def ncci_client(ncci_engine: Engine, ncci_settings: Settings) -> Iterator[TestClient]:
-    app = create_app(ncci_settings, ncci_engine)
-    with TestClient(app, client=("203.0.113.17", 5000)) as client:
-        yield client
-
-
-@pytest.fixture(scope="session")
-def ncci_key(ncci_engine: Engine) -> dict[str, str]:
-    secret, _ = create_key(ncci_engine, plan="partner", name="ncci tests")
-    return {"Authorization": f"Bearer {secret}"}
+# Built once per run and backend, copied by each worker (tests/databases.py).
+NCCI = template("ncci", load_icd10cm_excerpt, LoadReleases(HCPCS), load_fixtures)
+ncci_settings, ncci_engine, ncci_client, ncci_key = system_fixtures(
+    "ncci", NCCI, address="203.0.113.17")
