@@ -5,6 +5,7 @@ schedule is CMS's, open to every caller."""
 from __future__ import annotations
 
 import datetime
+import re
 from decimal import Decimal
 from typing import Any
 
@@ -18,6 +19,7 @@ from systems.pfs.layout import meaning
 from systems.pfs.payment import facility_payment, non_facility_payment
 
 PRICED_SYSTEMS = frozenset({"HCPCS", "CPT"})
+PFS_CODE = re.compile(r"[0-9A-Z]{5}")  # a PFS row's code: five letters or digits
 
 
 def _coded(attribute: str, code: str | None) -> Coded | None:
@@ -172,7 +174,10 @@ async def fee_on(info: Info, on: datetime.date | None, code: str,
                  modifier: str | None = None) -> FeeSchedule | None:
     """The PFS row of ``code`` (with ``modifier``: that component's row) in the PFS release in
     force on ``on`` (None: the newest); None when the code has no such row."""
-    release, rows = await fee_loaders(info.context).rates.load((on, code.strip().upper()))
+    key = code.strip().upper()
+    if not PFS_CODE.fullmatch(key):  # not a code any PFS row can have: never sent to the database
+        return None
+    release, rows = await fee_loaders(info.context).rates.load((on, key))
     wanted = _modifier(modifier)
     row = next((r for r in rows if r.modifier == wanted), None)
     if release is None or row is None:

@@ -53,3 +53,10 @@ def test_kept_answers_follow_a_pfs_load(databases: Databases) -> None:
             assert gql(client, query, headers=headers)["data"]["code"]["fee"] is not None
     finally:
         engine.dispose()
+
+
+def test_input_that_is_no_code_is_null_not_an_error(pfs_client: TestClient,
+                                                    pfs_key: dict[str, str]) -> None:
+    for code in ("\x00G0130", "G0130" * 40, "", "  ", "'; DROP TABLE pfs_rate; --"):
+        body = gql(pfs_client, FEE, {"code": code}, pfs_key)
+        assert body["data"]["feeSchedule"] is None and "errors" not in body, code
