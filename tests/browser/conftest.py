@@ -97,3 +97,11 @@ def static_site_factory() -> Iterator[Callable[[], StaticSite]]:
     yield make
     for site in sites:
         site.close()
+
+
+@pytest.fixture(scope="session")
+def backend() -> str:
+    """SQLite only, here: what these tests check is HTTP behaviour over the domain layer, the
+    same on every database, whose own tests run on SQLite and PostgreSQL alike (the suite's
+    time is the budget every later change shares)."""
+    return "sqlite"

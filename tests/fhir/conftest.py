@@ -84,3 +84,11 @@ def key_for(fhir_engine: Engine) -> Callable[..., dict[str, str]]:
 @pytest.fixture(scope="session")
 def partner(key_for: Callable[..., dict[str, str]]) -> dict[str, str]:
     return key_for("partner")
+
+
+@pytest.fixture(scope="session")
+def backend() -> str:
+    """SQLite only, here: what these tests check is HTTP behaviour over the domain layer, the
+    same on every database, whose own tests run on SQLite and PostgreSQL alike (the suite's
+    time is the budget every later change shares)."""
+    return "sqlite"
