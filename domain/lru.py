@@ -13,13 +13,14 @@ from __future__ import annotations
 
 import sys
 import threading
-from collections.abc import Iterable
+from collections.abc import Hashable, Iterable
 from typing import Generic, TypeVar
 
 from cachetools import LRUCache
 
 K = TypeVar("K")
 V = TypeVar("V")
+T = TypeVar("T", bound=Hashable)  # a key within a scope (``kept``)
 
 
 def _size_of(item: tuple[object, int]) -> int:
@@ -54,6 +55,20 @@ class BoundedLRU(Generic[K, V]):
         with self._lock:
             items = [self._items.get(k) for k in keys]
         return [None if item is None else item[0] for item in items]
+
+    def kept(self, scope: Hashable, keys: Iterable[T]) -> tuple[dict[T, V], list[T]]:
+        """The values kept under ``(scope, key)`` for each distinct key, and the keys (in
+        order) that have none: what a caller must still read."""
+        wanted = list(dict.fromkeys(keys))
+        found: dict[T, V] = {}
+        missing: list[T] = []
+        for key, value in zip(wanted, self.get_many((scope, k) for k in wanted),  # type: ignore[misc]
+                              strict=True):
+            if value is None:
+                missing.append(key)
+            else:
+                found[key] = value
+        return found, missing
 
     def put(self, key: K, value: V, size: int = 0) -> None:
         if self.max_entries <= 0 or size > self.max_size:

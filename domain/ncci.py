@@ -350,14 +350,7 @@ def _kept(conn: Connection, quarter: NcciQuarter, codes: Sequence[str],
           ) -> dict[str, tuple[T, ...]]:
     """Each code's rows, from ``cache`` or (one statement for those not kept) from ``read``."""
     q: _QuarterKey = (conn.engine.url.render_as_string(), quarter.release_ids, quarter.loaded)
-    out: dict[str, tuple[T, ...]] = {}
-    unread: list[str] = []
-    wanted = list(dict.fromkeys(codes))
-    for code, found in zip(wanted, cache.get_many((q, c) for c in wanted), strict=True):
-        if found is None:
-            unread.append(code)
-        else:
-            out[code] = found
+    out, unread = cache.kept(q, codes)
     if unread:
         rows = read(conn, quarter.release_ids, unread)
         for code in unread:

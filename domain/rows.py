@@ -380,14 +380,7 @@ class ReleaseRows:
     def by_key(self, keys: Iterable[str]) -> dict[str, CodeRow]:
         """The release's codes with these keys (the keys it has no code for are left out)."""
         gen = self.generation()
-        out: dict[str, CodeRow] = {}
-        unread: list[str] = []
-        wanted = list(dict.fromkeys(keys))
-        for k, row in zip(wanted, _codes.get_many((gen, k) for k in wanted), strict=True):
-            if row is None:
-                unread.append(k)
-            else:
-                out[k] = row
+        out, unread = _codes.kept(gen, keys)
         if unread:
             for row in codes_by_key(self._conn(), (self.release_id,), unread):
                 out[row.key] = row
@@ -397,14 +390,7 @@ class ReleaseRows:
     def by_id(self, ids: Iterable[int]) -> dict[int, CodeRow]:
         """The release's codes with these ids (ids of other releases' codes do not belong)."""
         gen = self.generation()
-        out: dict[int, CodeRow] = {}
-        unread: list[int] = []
-        wanted = list(dict.fromkeys(ids))
-        for i, row in zip(wanted, _codes.get_many((gen, i) for i in wanted), strict=True):
-            if row is None:
-                unread.append(i)
-            else:
-                out[i] = row
+        out, unread = _codes.kept(gen, ids)
         if unread:
             for row in codes_by_id(self._conn(), unread).values():
                 out[row.id] = row
