@@ -175,13 +175,15 @@ class EdgeMiddleware:
             return
 
         seen = 0
+        body_read = False  # the message that went over the limit was the body's last
 
         async def limited_receive() -> dict[str, Any]:
-            nonlocal seen
+            nonlocal seen, body_read
             message = await receive()
             if message["type"] == "http.request":
                 seen += len(message.get("body", b""))
                 if seen > self.max_body:
+                    body_read = not message.get("more_body", False)
                     raise BodyTooLarge
             return message
 
@@ -221,7 +223,9 @@ class EdgeMiddleware:
             await self.app(scope, limited_receive, tracking_send)
         except BodyTooLarge:
             if not response_started:
-                await discard(receive, max(self.discard_bytes - seen, 0), self.discard_seconds)
+                if not body_read:  # else nothing is left to read: waiting would only stall
+                    await discard(receive, max(self.discard_bytes - seen, 0),
+                                  self.discard_seconds)
                 await self._too_large(send, rid, media)
                 status = 413
         except Exception:

@@ -5,6 +5,7 @@ only on a real socket, never in TestClient)."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 import shutil
 import subprocess
@@ -16,6 +17,7 @@ from pathlib import Path
 import pytest
 import requests
 
+from service.middleware import EdgeMiddleware
 from tests.databases import Databases
 from tests.live import live_server
 
@@ -112,3 +114,31 @@ def test_the_413_speaks_graphql_response_json_to_who_asks(server: str, big_body:
     document = answer.json()
     assert "data" not in document
     assert document["errors"][0]["extensions"]["code"] == "QUERY_TOO_LARGE"
+
+
+def test_a_body_that_ends_over_the_limit_is_not_read_past_its_end() -> None:
+    """When the message that crosses the limit is the body's last, nothing is left to drop:
+    reading on would wait for a disconnect that comes only after the answer (ten seconds of
+    ``DISCARD_SECONDS`` in TestClient, and on a real server for a chunked body whose last chunk
+    crosses the limit)."""
+    async def app(scope: dict, receive: object, send: object) -> None:
+        while (await receive())["more_body"]:  # type: ignore[operator]
+            pass
+
+    messages = [{"type": "http.request", "body": b"x" * 600_000, "more_body": True},
+                {"type": "http.request", "body": b"x" * 600_000, "more_body": False}]
+
+    async def receive() -> dict:
+        assert messages, "read past the end of the body"
+        return messages.pop(0)
+
+    sent: list[dict] = []
+
+    async def send(message: dict) -> None:
+        sent.append(message)
+
+    edge = EdgeMiddleware(app, max_body_bytes=1_000_000)
+    scope = {"type": "http", "method": "POST", "path": "/graphql", "headers": []}
+    asyncio.run(edge(scope, receive, send))
+    assert sent[0]["status"] == 413
+    assert json.loads(sent[1]["body"])["errors"][0]["extensions"]["code"] == "QUERY_TOO_LARGE"
