@@ -24,6 +24,10 @@ class Settings(BaseSettings):
     db_pool_size: int = 10
     db_max_overflow: int = 10
     db_pool_timeout: float = 5.0
+    # Seconds to wait for PostgreSQL, or Redis at start, to accept a connection and answer
+    # (libpq counts whole seconds, and at least 2): a server that accepts but never answers
+    # stops `medcode serve` with one line after this long.
+    connect_timeout: int = Field(default=5, ge=1)
 
     # Daily code views per plan; None means unlimited.
     plan_limits: dict[str, int | None] = Field(

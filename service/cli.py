@@ -169,7 +169,8 @@ def _check_redis(settings: Settings) -> None:
     import redis
 
     try:
-        redis.Redis.from_url(settings.redis_url, socket_connect_timeout=3).ping()
+        redis.Redis.from_url(settings.redis_url, socket_connect_timeout=settings.connect_timeout,
+                             socket_timeout=settings.connect_timeout).ping()
     except (redis.RedisError, ValueError) as exc:
         raise UserError(f"cannot reach Redis at MEDCODE_REDIS_URL={settings.redis_url} ({exc}); "
                         "start it or unset the variable to keep quotas in the database") from None

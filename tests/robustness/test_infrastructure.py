@@ -283,10 +283,12 @@ def test_serve_gives_up_on_a_hung_server(server: str, silent_port: int, tmp_path
                 if server == "database" else
                 {"database_url": f"sqlite:///{tmp_path / 'm.db'}",
                  "redis_url": f"redis://127.0.0.1:{silent_port}/0"})
-    result = run_cli("serve", "--port", str(free_port()), timeout=60, **settings)
+    # MEDCODE_CONNECT_TIMEOUT: libpq's shortest (2 s), for Redis too
+    result = run_cli("serve", "--port", str(free_port()), timeout=60, connect_timeout="2",
+                     **settings)
     assert result.returncode == 1
     line = one_line(result.stderr)
     what = "the database" if server == "database" else "Redis"
     assert line.startswith(f"medcode: cannot reach {what}")
     record("-", f"`medcode serve`, {server} accepts but never answers", 1,
-           f"exit {result.returncode} after its connect timeout, one line: {line[:50]}…")
+           f"exit {result.returncode} after MEDCODE_CONNECT_TIMEOUT, one line: {line[:50]}…")
