@@ -2,8 +2,8 @@
 
 All or nothing: the release row, its codes, notes and search index are written in a single
 transaction, so a reader (or a crash) never sees half a release. Ids are assigned here rather
-than by the database so that parent links and notes can be written with plain bulk inserts
-(``executemany``), which keeps a full load well under a minute on SQLite.
+than by the database so that parent links and notes can be written with plain bulk writes
+(:mod:`seed.bulk`: COPY on PostgreSQL, ``executemany`` on SQLite).
 
 What a code says (title, inclusion terms, notes, the codes its notes name) is stored once per
 distinct content, keyed by its SHA-256 (``code_content``): loading next year's release adds
@@ -17,8 +17,9 @@ import json
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from operator import itemgetter
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import Connection, Engine, delete, func, insert, select, text
 from sqlmodel import col
@@ -38,10 +39,24 @@ from domain.models import (
 from domain.parsed import Node, ParsedRelease
 from domain.spec import CodeSystemSpec, Source
 from domain.vocabulary import DescriptionKind
+from seed.bulk import write_rows
 from seed.search_index import index_release, search_rows, unindex_release
 
 Progress = Callable[[str, int], None]  # (phase description, units advanced)
 BATCH = 5_000
+T = TypeVar("T")
+Row = tuple[Any, ...]
+# The columns of each table's rows, in the order of their values.
+COLUMNS: dict[type, tuple[str, ...]] = {
+    CodeContent: ("id", "digest", "details"),
+    Code: ("id", "release_id", "code", "key", "display", "level", "billable", "parent_id",
+           "ancestor_ids", "sort_order", "content_id", "valid_from", "valid_to"),
+    Description: ("content_id", "kind", "text", "seq"),
+    Guideline: ("content_id", "kind", "text", "seq"),
+    RelatedCode: ("id", "content_id", "kind", "note", "target_code", "seq"),
+    RelatedTarget: ("related_id", "seq", "target_key"),
+    SearchEntry: ("id", "release_id", "code_id", "billable", "text", "terms"),
+}
 
 
 @dataclass(slots=True)
@@ -54,7 +69,7 @@ class LoadResult:
     related_count: int = 0
 
 
-def _batches(rows: Sequence[dict[str, Any]]) -> Iterator[Sequence[dict[str, Any]]]:
+def _batches(rows: Sequence[T]) -> Iterator[Sequence[T]]:
     for i in range(0, len(rows), BATCH):
         yield rows[i : i + BATCH]
 
@@ -73,9 +88,11 @@ def delete_release(conn: Connection, release_id: int) -> None:
     conn.execute(text("UPDATE code SET parent_id = NULL WHERE release_id = :r"), {"r": release_id})
     conn.execute(delete(Code).where(col(Code.release_id) == release_id))
     conn.execute(delete(Release).where(col(Release.id) == release_id))
-    orphans = select(col(CodeContent.id)).where(
-        ~col(CodeContent.id).in_(select(col(Code.content_id)).distinct())
-    ).scalar_subquery()
+    # NOT EXISTS, not NOT IN: PostgreSQL cannot hash a NOT IN subquery larger than work_mem
+    # and compares every content with every code instead (a reload of ICD-10-CM beside
+    # ICD-10-PCS and HCPCS spent over ten minutes here; an anti-join takes seconds).
+    used = select(col(Code.id)).where(col(Code.content_id) == col(CodeContent.id))
+    orphans = select(col(CodeContent.id)).where(~used.exists()).scalar_subquery()
     related = (select(col(RelatedCode.id)).where(col(RelatedCode.content_id).in_(orphans))
                .scalar_subquery())
     conn.execute(delete(RelatedTarget).where(col(RelatedTarget.related_id).in_(related)))
@@ -108,47 +125,42 @@ def content_digest(node: Node) -> str:
 
 
 def _known_contents(conn: Connection, digests: Sequence[str]) -> dict[str, int]:
-    known: dict[str, int] = {}
+    """The ids of the contents already stored, by digest. The digests are bound as one value
+    (an array on PostgreSQL, JSON for SQLite's ``json_each``): thousands of placeholders cost
+    more to render and parse than the query takes to run (1.5 s of a load on PostgreSQL)."""
     unique = sorted(set(digests))
-    for i in range(0, len(unique), BATCH):
-        chunk = unique[i : i + BATCH]
-        rows = conn.execute(
-            select(col(CodeContent.digest), col(CodeContent.id))
-            .where(col(CodeContent.digest).in_(chunk))
-        )
-        known.update({d: cid for d, cid in rows if cid is not None})
-    return known
+    if conn.dialect.name == "postgresql":
+        rows = conn.execute(text("SELECT digest, id FROM code_content WHERE digest = ANY(:d)"),
+                            {"d": unique})
+    else:
+        rows = conn.execute(text("SELECT digest, id FROM code_content "
+                                 "WHERE digest IN (SELECT value FROM json_each(:d))"),
+                            {"d": json.dumps(unique)})
+    return {str(d): int(cid) for d, cid in rows}
 
 
 def _content_rows(
     conn: Connection, nodes: Sequence[Node], digests: list[str],
     content_ids: list[int], new: list[int],
-) -> dict[type, list[dict[str, Any]]]:
-    """Rows of the notes tables for the nodes (indices ``new``) whose content is new."""
-    rows: dict[type, list[dict[str, Any]]] = {
+) -> dict[type, list[Row]]:
+    """Rows of the notes tables for the nodes (indices ``new``) whose content is new, as
+    tuples in the order of ``COLUMNS``."""
+    rows: dict[type, list[Row]] = {
         CodeContent: [], Description: [], Guideline: [], RelatedCode: [], RelatedTarget: []}
     rid = _next_id(conn, col(RelatedCode.id))
     for i in new:
         n, cid = nodes[i], content_ids[i]
         details = None if n.details is None else json.dumps(n.details, sort_keys=True,
                                                              default=str)
-        rows[CodeContent].append({"id": cid, "digest": digests[i], "details": details})
+        rows[CodeContent].append((cid, digests[i], details))
         described = [(DescriptionKind.OFFICIAL, n.display), *n.descriptions,
                      *((DescriptionKind.INCLUSION_TERM, term) for term in n.inclusion_terms)]
         rows[Description].extend(
-            {"content_id": cid, "kind": kind, "text": body, "seq": s}
-            for s, (kind, body) in enumerate(described)
-        )
-        rows[Guideline].extend(
-            {"content_id": cid, "kind": kind, "text": body, "seq": s}
-            for s, (kind, body) in enumerate(n.guidelines)
-        )
+            (cid, kind, body, s) for s, (kind, body) in enumerate(described))
+        rows[Guideline].extend((cid, kind, body, s) for s, (kind, body) in enumerate(n.guidelines))
         for seq, ref in enumerate(n.references):
-            rows[RelatedCode].append({"id": rid, "content_id": cid, "kind": ref.kind,
-                                      "note": ref.note, "target_code": ref.target_code,
-                                      "seq": seq})
-            rows[RelatedTarget].extend({"related_id": rid, "seq": t, "target_key": key}
-                                       for t, key in enumerate(ref.target_keys))
+            rows[RelatedCode].append((rid, cid, ref.kind, ref.note, ref.target_code, seq))
+            rows[RelatedTarget].extend((rid, t, key) for t, key in enumerate(ref.target_keys))
             rid += 1
     return rows
 
@@ -206,16 +218,18 @@ def write_release(
         tables = _content_rows(conn, nodes, digests, content_ids, new)
 
         for batch in _batches(tables.pop(CodeContent)):
-            conn.execute(insert(CodeContent), batch)
+            write_rows(conn, CodeContent, COLUMNS[CodeContent], batch)
         base = _next_id(conn, col(Code.id))
         ids = [base + i for i in range(len(nodes))]
         for batch in _batches(_code_rows(nodes, ids, release_id, content_ids)):
-            conn.execute(insert(Code), batch)
+            write_rows(conn, Code, COLUMNS[Code], batch)
             tick("Codes", len(batch))
-        tables[SearchEntry] = search_rows(release_id, ids, nodes)
+        documents = search_rows(release_id, ids, nodes)
+        tables[SearchEntry] = list(map(itemgetter(*COLUMNS[SearchEntry]), documents))
+        del documents
         for table, rows in tables.items():
             for batch in _batches(rows):
-                conn.execute(insert(table), batch)
+                write_rows(conn, table, COLUMNS[table], batch)
                 label = str(getattr(table, "__tablename__", table.__name__))
                 tick(label.replace("_", " ").capitalize(), len(batch))
         index_release(conn, release_id)
@@ -249,21 +263,17 @@ def write_release(
 
 
 def _code_rows(nodes: Sequence[Node], ids: list[int], release_id: int,
-               content_ids: list[int]) -> list[dict[str, Any]]:
+               content_ids: list[int]) -> list[Row]:
     rows = []
+    # Each node's ancestor ids, nearest first, built on its parent's (parents come first).
+    chains: list[str] = []
     for i, n in enumerate(nodes):
-        ancestors = []
         p = n.parent
-        while p is not None:
-            ancestors.append(str(ids[p]))
-            p = nodes[p].parent
-        rows.append({
-            "id": ids[i], "release_id": release_id, "code": n.code, "key": n.key,
-            "display": n.display, "level": n.level, "billable": n.billable,
-            "parent_id": None if n.parent is None else ids[n.parent],
-            "ancestor_ids": ",".join(ancestors), "sort_order": i, "content_id": content_ids[i],
-            "valid_from": n.valid_from, "valid_to": n.valid_to,
-        })
+        chains.append("" if p is None else f"{ids[p]},{chains[p]}" if chains[p] else str(ids[p]))
+        rows.append((
+            ids[i], release_id, n.code, n.key, n.display, n.level, n.billable,
+            None if p is None else ids[p], chains[i], i, content_ids[i], n.valid_from, n.valid_to,
+        ))
     return rows
 
 

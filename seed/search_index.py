@@ -39,15 +39,23 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from operator import itemgetter
 from typing import Any
 
 from sqlalchemy import Connection, text
 
+from domain.models import SearchEntry, SearchTerm
 from domain.parsed import Node
-from domain.search.analysis import encode, entry_tokens, head_size, terms_of, with_collocations
+from domain.search.analysis import (
+    encode,
+    entry_tokens,
+    entry_tokens_and_head,
+    with_collocations,
+)
 from domain.search.ranking import RETIRED_MARK
 from domain.search.stemmer import stem
 from domain.vocabulary import HEADER_LEVELS, CodeLevel, DescriptionKind, GuidelineKind
+from seed.bulk import write_rows
 
 Tokens = list[tuple[str, float]]
 MARKERS = frozenset({"unspecified", "nos", "without", "not", "uncomplicated", "unsp"})
@@ -76,19 +84,22 @@ def _extension(meaning: str, default: bool) -> Tokens:
     return [(w, 0.0 if default else c) for w, c in entry_tokens(meaning)]
 
 
-def _default_children(nodes: Sequence[Node], titles: Sequence[Tokens]) -> dict[int, int]:
-    """parent index -> its default child's index (for codes that have one)."""
+def _default_children(nodes: Sequence[Node], titles: Sequence[Tokens],
+                      seventh: Sequence[bool]) -> dict[int, int]:
+    """parent index -> its default child's index (for codes that have one); ``seventh``: which
+    nodes are 7th-character codes (``_is_seventh``)."""
     out: dict[int, int] = {}
     for i, p in enumerate(nodes):
         if not p.children or p.level in HEADER_LEVELS:
+            continue
+        children = [c for c in p.children if not seventh[c]]
+        if not children:
             continue
         p_costly = _costly(titles[i])
         p_all = {stem(w) for w, _ in titles[i]}
         p_markers = {w for w, _ in titles[i] if w in MARKERS}
         best: tuple[int, int] | None = None
-        for c in p.children:
-            if _is_seventh(nodes, nodes[c]):
-                continue
+        for c in children:
             c_costly = _costly(titles[c])
             if c_costly - p_all:
                 continue
@@ -114,8 +125,8 @@ class Entry:
 
     @classmethod
     def of(cls, kind: str, tokens: Tokens, head: int = 0) -> Entry:
-        return cls(kind, encode(tokens), sum(c for _, c in tokens), frozenset(terms_of(tokens)),
-                   head)
+        return cls(kind, encode(tokens), sum([c for _, c in tokens]),
+                   frozenset(map(stem, [w for w, _ in tokens])), head)
 
     def extended(self, kind: str, ext: Entry) -> Entry:
         return Entry(kind, f"{self.body} {ext.body}" if ext.body else self.body,
@@ -135,13 +146,11 @@ class Entry:
 def collocations(token_lists: Iterable[Tokens]) -> dict[str, str]:
     """Words that (nearly) only ever follow one word, which itself mostly precedes them:
     *mellitus* after *diabetes*, *cuff* after *rotator*, *pulmonale* after *cor*."""
-    seen: Counter[str] = Counter()
-    pairs: Counter[tuple[str, str]] = Counter()
-    for tokens in token_lists:
-        for i, (w, _) in enumerate(tokens):
-            seen[w] += 1
-            if i:
-                pairs[(tokens[i - 1][0], w)] += 1
+    lists = list(token_lists)
+    seen = Counter([w for tokens in lists for w, _ in tokens])
+    # counted in order of first sight, which most_common keeps among equal counts
+    pairs = Counter([(a, b) for tokens in lists
+                     for (a, _), (b, _) in zip(tokens, tokens[1:], strict=False)])
     out: dict[str, str] = {}
     for (prev, w), n in pairs.most_common():
         if (w not in out and prev != w and n >= 3 and w.isalpha() and len(w) >= 4
@@ -161,21 +170,35 @@ def _notes(n: Node) -> list[str]:
 def build_documents(nodes: Sequence[Node]) -> list[list[Entry]]:
     """Each node's entries, in node order (parents come before their children)."""
     seventh = [_is_seventh(nodes, n) for n in nodes]
-    own: list[tuple[Tokens, list[Tokens], list[Tokens]]] = [
-        ([], [], []) if seventh[i] else (
-            entry_tokens(n.display),
-            # inclusion terms, and other descriptions (HCPCS short descriptions) like them
-            [entry_tokens(t) for t in _terms(n)],
-            [entry_tokens(b) for b in _notes(n)],
-        )
-        for i, n in enumerate(nodes)
-    ]
-    pairs = collocations(t for title, terms, notes in own for t in (title, *terms, *notes))
-    own = [(with_collocations(title, pairs), [with_collocations(t, pairs) for t in terms],
-            [with_collocations(t, pairs) for t in notes]) for title, terms, notes in own]
+    analysed: dict[str, tuple[Tokens, int]] = {}  # text -> its tokens and head size
+
+    def analyse(text: str) -> tuple[Tokens, int]:
+        """Many texts recur (ICD-10-PCS): each is analysed once (nothing changes tokens)."""
+        found = analysed.get(text)
+        if found is None:
+            found = analysed[text] = entry_tokens_and_head(text)
+        return found
+
+    # Each node's title, terms (inclusion terms, and other descriptions like them: HCPCS short
+    # descriptions) and includes notes; a 7th-character code's are its parent's (below).
+    texts: list[tuple[str, list[str], list[str]] | None] = [
+        None if seventh[i] else (n.display, _terms(n), _notes(n)) for i, n in enumerate(nodes)]
+    pairs = collocations(analyse(t)[0] for own_texts in texts if own_texts is not None
+                         for t in (own_texts[0], *own_texts[1], *own_texts[2]))
+    collocated = {t: (with_collocations(tokens, pairs), head)
+                  for t, (tokens, head) in analysed.items()}
+    entries_of: dict[tuple[str, str], Entry] = {}
+
+    def entry(kind: str, text: str) -> Entry:
+        """A text's entry of a kind, made once (entries are not changed once made)."""
+        found = entries_of.get((kind, text))
+        if found is None:
+            found = entries_of[kind, text] = Entry.of(kind, *collocated[text])
+        return found
 
     titles: list[Tokens] = []
     seventh_ext: dict[int, Entry] = {}
+    extensions: dict[tuple[str, bool], Entry] = {}  # (meaning, default) -> its entry
     first_seventh: set[int] = set()
     for i, n in enumerate(nodes):
         if seventh[i]:
@@ -183,40 +206,42 @@ def build_documents(nodes: Sequence[Node]) -> list[list[Entry]]:
             assert p is not None
             default = p not in first_seventh
             first_seventh.add(p)
-            ext = _extension(n.display[len(nodes[p].display) + 2:], default)
-            seventh_ext[i] = Entry.of("X", ext)
+            meaning = n.display[len(nodes[p].display) + 2:]
+            ext = _extension(meaning, default)
+            found = extensions.get((meaning, default))
+            if found is None:
+                found = extensions[meaning, default] = Entry.of("X", ext)
+            seventh_ext[i] = found
             titles.append(titles[p] + ext)
         else:
-            titles.append(own[i][0])
+            titles.append(collocated[n.display][0])
     # "Lateral epicondylitis, unspecified elbow" adds no more than its parent says: the side.
     plain = [entry_tokens(_UNSPECIFIED_SIDE.sub(", unspecified", n.display))
              if not seventh[i] and _UNSPECIFIED_SIDE.search(n.display) else titles[i]
              for i, n in enumerate(nodes)]
-    defaults = _default_children(nodes, plain)
+    defaults = _default_children(nodes, plain, seventh)
     inherit_from = {c: p for p, c in defaults.items()}
 
     docs: list[list[Entry]] = []
     for i, n in enumerate(nodes):
         seventh_entry = seventh_ext.get(i)
-        if seventh_entry is not None and n.parent is not None:
+        own_texts = texts[i]
+        if own_texts is None:
+            assert seventh_entry is not None and n.parent is not None
             entries = [docs[n.parent][0].extended("O", seventh_entry)]
-            entries.extend(Entry.of("I", entry_tokens(t)) for t in n.inclusion_terms)
+            entries.extend(Entry.of("I", analyse(t)[0]) for t in n.inclusion_terms)
         else:
-            entries = [Entry.of("B" if n.level in HEADER_LEVELS else "O", titles[i],
-                                head_size(n.display))]
-            entries.extend(Entry.of("I", t, head_size(text))
-                           for t, text in zip(own[i][1], _terms(n), strict=True))
-            entries.extend(Entry.of("N", t, head_size(text))
-                           for t, text in zip(own[i][2], _notes(n), strict=True))
-        inherited: list[Entry] = []
+            title, terms, notes = own_texts
+            entries = [entry("B" if n.level in HEADER_LEVELS else "O", title)]
+            entries.extend(entry("I", t) for t in terms)
+            entries.extend(entry("N", t) for t in notes)
         if i in inherit_from:
-            for e in docs[inherit_from[i]]:
-                inherited.append(Entry("H" + e.kind, e.body, e.cost, e.terms, e.head))
+            entries.extend(Entry("H" + e.kind, e.body, e.cost, e.terms, e.head)
+                           for e in docs[inherit_from[i]][:MAX_INHERITED])
         elif seventh_entry is not None and n.parent is not None:
-            for e in docs[n.parent][1:]:
-                inherited.append(e.extended(e.kind if e.kind.startswith("H") else "H" + e.kind,
-                                            seventh_entry))
-        entries.extend(inherited[:MAX_INHERITED])
+            entries.extend(e.extended(e.kind if e.kind.startswith("H") else "H" + e.kind,
+                                      seventh_entry)
+                           for e in docs[n.parent][1 : 1 + MAX_INHERITED])
         level_word = LEVEL_WORDS.get(n.level)
         if level_word is not None:
             entries.append(Entry.of(LEVEL, [(level_word, 0.0)]))
@@ -244,26 +269,33 @@ def retired(node: Node) -> bool:
 
 def _rows(release_id: int, ids: Sequence[int], nodes: Sequence[Node]) -> list[dict[str, Any]]:
     docs = build_documents(nodes)
-    gone = [retired(n) for n in nodes]
-    order = sorted(range(len(nodes)),
-                   key=lambda i: (gone[i], min(e.rank_cost for e in docs[i] if e.kind != LEVEL), i))
-    base = min(ids)
-    rows: list[dict[str, Any]] = []
-    for rank, i in enumerate(order):
-        n = nodes[i]
-        terms = set().union(*(e.terms for e in docs[i]))
+    # Each document's text, terms and rank key in node order: reading the documents in rank
+    # order would take twice as long, the CPU's caches missing them.
+    texts: list[str] = []
+    terms: list[str] = []
+    keys: list[tuple[bool, float, int]] = []
+    for i, (n, doc) in enumerate(zip(nodes, docs, strict=True)):
+        words: set[str] = set()
+        for e in doc:
+            words |= e.terms
         if n.level not in HEADER_LEVELS:
-            terms.add(n.key.lower())
-        lines = [e.line for e in docs[i]]
-        rows.append({
-            "id": 2 * (base + rank) + int(n.billable),
-            "release_id": release_id,
-            "code_id": ids[i],
-            "billable": n.billable,
-            "text": "\n".join([RETIRED_MARK, *lines] if gone[i] else lines),
-            "terms": " ".join(sorted(terms)),
-        })
-    return rows
+            words.add(n.key.lower())
+        lines = [e.line for e in doc]
+        gone = retired(n)
+        texts.append("\n".join([RETIRED_MARK, *lines] if gone else lines))
+        terms.append(" ".join(sorted(words)))
+        keys.append((gone, min([e.rank_cost for e in doc if e.kind != LEVEL]), i))
+    order = [i for _, _, i in sorted(keys)]
+    billable = [n.billable for n in nodes]
+    base = min(ids)
+    return [{
+        "id": 2 * (base + rank) + int(billable[i]),
+        "release_id": release_id,
+        "code_id": ids[i],
+        "billable": billable[i],
+        "text": texts[i],
+        "terms": terms[i],
+    } for rank, i in enumerate(order)]
 
 
 def vocabulary(texts: Sequence[str]) -> Counter[str]:
@@ -289,14 +321,8 @@ def index_release(conn: Connection, release_id: int) -> None:
         text("SELECT text FROM search_entry WHERE release_id = :r"), {"r": release_id}
     ).scalars().all()
     df = vocabulary(texts)
-    rows = [{"release_id": release_id, "word": w, "stem": stem(w), "df": n}
-            for w, n in sorted(df.items()) if len(w) <= 64]
-    for i in range(0, len(rows), 5000):
-        conn.execute(
-            text("INSERT INTO search_term(release_id, word, stem, df) "
-                 "VALUES (:release_id, :word, :stem, :df)"),
-            rows[i : i + 5000],
-        )
+    write_rows(conn, SearchTerm, ("release_id", "word", "stem", "df"),
+               [(release_id, w, stem(w), n) for w, n in sorted(df.items()) if len(w) <= 64])
 
 
 def unindex_release(conn: Connection, release_id: int) -> None:
@@ -348,13 +374,9 @@ def rebuild_release(conn: Connection, release_id: int) -> None:
     ids, nodes = nodes_from_database(conn, release_id)
     unindex_release(conn, release_id)
     conn.execute(text("DELETE FROM search_entry WHERE release_id = :r"), {"r": release_id})
-    rows = search_rows(release_id, ids, nodes)
-    for i in range(0, len(rows), 5000):
-        conn.execute(
-            text("INSERT INTO search_entry(id, release_id, code_id, billable, text, terms) "
-                 "VALUES (:id, :release_id, :code_id, :billable, :text, :terms)"),
-            rows[i : i + 5000],
-        )
+    columns = ("id", "release_id", "code_id", "billable", "text", "terms")
+    write_rows(conn, SearchEntry, columns,
+               list(map(itemgetter(*columns), search_rows(release_id, ids, nodes))))
     index_release(conn, release_id)
 
 

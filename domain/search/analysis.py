@@ -27,6 +27,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping
+from functools import lru_cache
 
 from domain.search.stemmer import stem
 
@@ -61,6 +62,10 @@ COST_OF_MARK = {v: k for k, v in MARKS.items()}
 _TOKEN = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*|[()\[\],;:]")
 _WORD = re.compile(r"[a-z0-9]+")
 _POSSESSIVE = re.compile(r"(?<=[a-z])['\u2019]s\b")
+_CLAUSE_WORD = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")  # _TOKEN's words
+_SEPARATOR = re.compile(r"[,;:]")
+# Without any of these words (or brackets), each word of a clause costs 1.
+_PLAIN = FREE | NOT_PHRASES | NEGATORS | LOW | POPULATION
 
 
 def fold(text: str) -> str:
@@ -78,16 +83,19 @@ def words(text: str) -> list[str]:
 
 def entry_tokens(text: str) -> list[tuple[str, float]]:
     """The words of a title or term with their costs (stop words dropped)."""
-    out: list[tuple[str, float]] = []
-    for word, cost in _word_costs(text):
-        if "-" not in word:
-            out.append((word, cost))
-            continue
-        parts = [p for p in word.split("-") if p not in STOPWORDS] or [word.replace("-", "")]
-        share = cost / len(parts)
-        mark = min(MARKS, key=lambda m: abs(m - share)) if share < 1 else share
-        out.extend((p, mark) for p in parts)
-    return out
+    return _tokens(fold(text))[0]
+
+
+def entry_tokens_and_head(text: str) -> tuple[list[tuple[str, float]], int]:
+    """``entry_tokens(text)`` and ``head_size(text)``, reading the text once.
+
+    ``head_size`` folds again the parts of the folded text before and after its first
+    separator, which for ASCII changes nothing: they hold the text's first clause and its other
+    clauses. A text that is not ASCII once folded (rare) goes through ``head_size`` itself."""
+    folded = fold(text)
+    if not folded.isascii():
+        return _tokens(folded)[0], head_size(text)
+    return _tokens(folded)
 
 
 def head_size(text: str) -> int:
@@ -108,24 +116,67 @@ def head_size(text: str) -> int:
     return 0
 
 
-def _word_costs(text: str) -> list[tuple[str, float]]:
-    clauses: list[list[tuple[str, bool]]] = [[]]
+def _tokens(folded: str) -> tuple[list[tuple[str, float]], int]:
+    """A folded text's ``entry_tokens``, and how many of them its first clause holds when
+    others follow (else 0)."""
+    out: list[tuple[str, float]] = []
+    hyphens = "-" in folded
+    head = -1
+    for words_, bracketed in _clauses(folded):
+        if bracketed is None or not any(bracketed):
+            if _PLAIN.isdisjoint(words_):  # the common case: every word costs 1
+                costs: Iterable[tuple[str, float]] = [(w, 1.0) for w in words_
+                                                      if w not in STOPWORDS]
+            else:
+                costs = _clause_costs([(w, False) for w in words_])
+        else:
+            costs = _clause_costs(list(zip(words_, bracketed, strict=True)))
+        if hyphens:
+            for word, cost in costs:
+                if "-" not in word:
+                    out.append((word, cost))
+                    continue
+                parts = [p for p in word.split("-") if p not in STOPWORDS] \
+                    or [word.replace("-", "")]
+                mark = _share(cost, len(parts))
+                out.extend((p, mark) for p in parts)
+        else:
+            out.extend(costs)
+        if head < 0:
+            head = len(out)
+    return out, head if head < len(out) else 0
+
+
+@lru_cache(maxsize=256)
+def _share(cost: float, parts: int) -> float:
+    """The cost of each part of a hyphenated word, rounded to a mark."""
+    share = cost / parts
+    return min(MARKS, key=lambda m: abs(m - share)) if share < 1 else share
+
+
+def _clauses(folded: str) -> list[tuple[list[str], list[bool] | None]]:
+    """The words of each clause (split at a comma, semicolon or colon outside brackets), with
+    whether each word is in brackets (None: no word is)."""
+    if "(" not in folded and "[" not in folded:
+        return [(_CLAUSE_WORD.findall(part), None) for part in _SEPARATOR.split(folded)]
+    clauses: list[tuple[list[str], list[bool] | None]] = []
+    words_: list[str] = []
+    bracketed: list[bool] = []
     depth = 0
-    for m in _TOKEN.finditer(fold(text)):
-        tok = m.group()
+    for tok in _TOKEN.findall(folded):
         if tok in "([":
             depth += 1
         elif tok in ")]":
             depth = max(0, depth - 1)
         elif tok in ",;:":
             if depth == 0:
-                clauses.append([])
+                clauses.append((words_, bracketed))
+                words_, bracketed = [], []
         else:
-            clauses[-1].append((tok, depth > 0))
-    out: list[tuple[str, float]] = []
-    for clause in clauses:
-        out.extend(_clause_costs(clause))
-    return out
+            words_.append(tok)
+            bracketed.append(depth > 0)
+    clauses.append((words_, bracketed))
+    return clauses
 
 
 def _clause_costs(clause: list[tuple[str, bool]]) -> Iterable[tuple[str, float]]:
@@ -180,7 +231,7 @@ def _clause_costs(clause: list[tuple[str, bool]]) -> Iterable[tuple[str, float]]
 def with_collocations(tokens: list[tuple[str, float]],
                       dependent: Mapping[str, str]) -> list[tuple[str, float]]:
     """A word that only ever follows one word (*mellitus* after *diabetes*) costs nothing."""
-    if not any(w in dependent for w, _ in tokens):
+    if dependent.keys().isdisjoint([w for w, _ in tokens]):
         return tokens
     return [(w, 0.0 if i and dependent.get(w) == tokens[i - 1][0] else c)
             for i, (w, c) in enumerate(tokens)]
@@ -188,7 +239,7 @@ def with_collocations(tokens: list[tuple[str, float]],
 
 def encode(tokens: Iterable[tuple[str, float]]) -> str:
     """Words with the mark of their cost, as stored after an entry's kind."""
-    return " ".join(MARKS.get(c, "") + w for w, c in tokens)
+    return " ".join([w if c == 1.0 else MARKS.get(c, "") + w for w, c in tokens])
 
 
 def decode(line: str) -> tuple[str, list[tuple[str, float]]]:

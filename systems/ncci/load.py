@@ -3,8 +3,8 @@
 The records are read, checked and written in batches as the file streams by (constant memory:
 a million-row PTP part never sits in memory whole). Everything is one transaction: a file that
 fails half way (a malformed row on line 900,000) leaves nothing behind, and readers see the new
-quarter, whole, when it commits. PTP rows go in by COPY on PostgreSQL and by large
-``executemany`` batches on SQLite; the release's rows are counted as they go.
+quarter, whole, when it commits. Rows go in by COPY on PostgreSQL and by large ``executemany``
+batches on SQLite (:mod:`seed.bulk`); the release's rows are counted as they go.
 
 Loading a file already loaded (same table, quarter and part) is a no-op; ``force`` replaces it.
 """
@@ -30,6 +30,7 @@ from domain.ncci import (
     NcciRelease,
     release_rows,
 )
+from seed.bulk import write_rows
 from systems.ncci.errors import NcciFileError
 from systems.ncci.files import FileKind, Opened, open_records
 from systems.ncci.layouts import (
@@ -46,6 +47,9 @@ Progress = Callable[[str, int], None]
 BATCH = 20_000
 PTP_INSERT_COLUMNS = ("release_id", "column1", "column2", "pre_1996", "effective_from",
                       "deleted_on", "modifier_indicator", "rationale_id")
+MUE_COLUMNS = ("release_id", "code", "value", "raw_value", "adjudication_indicator", "rationale")
+AOC_COLUMNS = ("release_id", "edit_type", "add_on_code", "add_on_deleted_on", "primary_code",
+               "primary_deleted_on", "effective_from", "deleted_on", "notes")
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,30 +96,13 @@ class _Rationales:
 def _write_ptp(conn: Connection, release_id: int, records: Iterator[PtpRecord],
                progress: Progress) -> int:
     rationale = _Rationales(conn)
-    raw = conn.connection.driver_connection
-    if raw is None:  # pragma: no cover - a pooled connection always has one
-        raise RuntimeError("no database connection")
-    postgres = conn.dialect.name == "postgresql"
     total = 0
     for batch in _batches(records):
         # Rationale ids first: no other statement may run while a COPY is open.
         ids = [rationale(r[6]) for r in batch]
-        cursor = raw.cursor()
-        try:
-            if postgres:
-                with cursor.copy(f"COPY ncci_ptp ({', '.join(PTP_INSERT_COLUMNS)}) "
-                                 "FROM STDIN") as copy:
-                    for (c1, c2, pre, eff, dele, ind, _), rid in zip(batch, ids, strict=True):
-                        copy.write_row((release_id, c1, c2, pre, eff, dele, ind, rid))
-            else:
-                cursor.executemany(
-                    f"INSERT INTO ncci_ptp ({', '.join(PTP_INSERT_COLUMNS)}) "
-                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                    [(release_id, c1, c2, int(pre), eff.isoformat(),
-                      dele.isoformat() if dele else None, ind, rid)
-                     for (c1, c2, pre, eff, dele, ind, _), rid in zip(batch, ids, strict=True)])
-        finally:
-            cursor.close()
+        write_rows(conn, NcciPtp, PTP_INSERT_COLUMNS,
+                   [(release_id, c1, c2, pre, eff, dele, ind, rid)
+                    for (c1, c2, pre, eff, dele, ind, _), rid in zip(batch, ids, strict=True)])
         total += len(batch)
         progress("PTP edits", len(batch))
     return total
@@ -131,10 +118,9 @@ def _write_mue(conn: Connection, release_id: int, records: Iterator[MueRecord],
             if code in seen:
                 raise NcciFileError(f"{code} has two MUE rows")
             seen.add(code)
-            rows.append({"release_id": release_id, "code": code, "value": value,
-                         "raw_value": raw_value, "adjudication_indicator": indicator,
-                         "rationale": rationale[:200] if rationale else None})
-        conn.execute(insert(NcciMue), rows)
+            rows.append((release_id, code, value, raw_value, indicator,
+                         rationale[:200] if rationale else None))
+        write_rows(conn, NcciMue, MUE_COLUMNS, rows)
         total += len(rows)
         progress("MUEs", len(rows))
     return total
@@ -144,12 +130,9 @@ def _write_aoc(conn: Connection, release_id: int, records: Iterator[AocRecord],
                progress: Progress) -> int:
     total = 0
     for batch in _batches(records):
-        rows = [{"release_id": release_id, "edit_type": kind, "add_on_code": add_on,
-                 "add_on_deleted_on": add_on_del, "primary_code": primary,
-                 "primary_deleted_on": primary_del, "effective_from": eff, "deleted_on": dele,
-                 "notes": notes}
+        rows = [(release_id, kind, add_on, add_on_del, primary, primary_del, eff, dele, notes)
                 for kind, add_on, add_on_del, primary, primary_del, eff, dele, notes in batch]
-        conn.execute(insert(NcciAddOn), rows)
+        write_rows(conn, NcciAddOn, AOC_COLUMNS, rows)
         total += len(rows)
         progress("add-on code edits", len(rows))
     return total
