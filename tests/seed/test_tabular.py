@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import importlib
 import random
 from collections import Counter
+from types import ModuleType
 
 import pytest
-import simple_icd_10_cm as independent
 
 from systems.icd10cm import importer as icd10cm
 from systems.icd10cm.references import parse_references
@@ -17,6 +18,14 @@ from systems.icd10cm.tabular import Node, Tabular, parse_tabular, seventh_charac
 @pytest.fixture(scope="module")
 def tabular() -> Tabular:
     return parse_tabular(icd10cm.bundled_source().path)
+
+
+@pytest.fixture(scope="module")
+def independent() -> ModuleType:
+    """The simple-icd-10-cm package's own reader, imported here rather than at the top: its
+    import parses the whole tabular (2.5 s), which every pytest-xdist worker would pay while
+    collecting, whichever of them runs this module."""
+    return importlib.import_module("simple_icd_10_cm")
 
 
 @pytest.fixture(scope="module")
@@ -165,7 +174,8 @@ def test_unknown_reference_resolves_to_nothing(tabular: Tabular) -> None:
     assert resolve(tabular, "other frontotemporal neurocognitive disorder (G31.90)") == [[]]
 
 
-def test_random_sample_matches_an_independent_reader(tabular: Tabular) -> None:
+def test_random_sample_matches_an_independent_reader(tabular: Tabular,
+                                                    independent: ModuleType) -> None:
     """Compare 400 random items, fact by fact, with the simple-icd-10-cm package's own reader."""
     rng = random.Random(2026)
     sample = rng.sample([n for n in tabular.nodes if n.level != "BLOCK"], 400)
