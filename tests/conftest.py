@@ -79,35 +79,44 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
 
 # --- pytest-xdist: what runs together, and the slowest first --------------------------------
 
-# The longest work units, slowest first (measured), each SQLite one beside a PostgreSQL one:
-# started first, and so that the two workers build different templates at the same time (a
-# worker that needs the template the other is building waits for it), and no worker is left
-# running a long unit alone at the end. ``*`` stands for any text. The rest follow in
-# collection order.
+# The work units in the order they start (measured; ``*`` stands for any text), the rest
+# following in collection order. The first four go two to each worker (pytest-xdist's
+# loadscope hands each worker two units at the start): one builds the SQLite ICD-10-CM
+# template while the other builds the PostgreSQL one (a worker needing a template the other is
+# building waits for it), and then the FY2025 ones. The long units come early, so that no
+# worker is left running a long unit alone at the end.
 SLOWEST = (
-    "tests/robustness/test_import_safety.py::test_sqlite_new_release_killed_then_loaded",
-    "tests/robustness/test_import_safety.py::test_postgres_reload_killed_while_inserting",
-    "tests/scale/test_release_switch.py[sqlite]",
+    "tests/search/test_index.py[sqlite]",
     "tests/scale/test_release_switch.py[postgresql]",
-    "tests/robustness/test_import_safety.py",
-    # One unit per template first (ICD-10-PCS on PostgreSQL, the longest, first), so that the
-    # two workers build different templates rather than one waiting for the other's.
-    "tests/icd10pcs/test_api.py[postgresql]",
-    "tests/hcpcs/test_api.py[postgresql]",
-    "tests/icd10pcs/test_api.py[sqlite]",
-    "tests/hcpcs/test_api.py[sqlite]",
-    "tests/icd10pcs/*[postgresql]",
-    "tests/hcpcs/*[postgresql]",
-    "tests/icd10pcs/*[sqlite]",
-    "tests/hcpcs/*[sqlite]",
-    "tests/robustness/test_schemathesis.py",
-    "tests/search/test_index.py",
-    "tests/browser",
+    "tests/robustness/test_schemathesis.py[sqlite]",
+    "tests/robustness/test_import_safety.py::test_postgres_reload_killed_while_inserting",
     "tests/releases",
+    "tests/robustness/test_import_safety.py::test_sqlite_new_release_killed_then_loaded",
+    "tests/icd10pcs/test_api.py[sqlite]",
+    "tests/robustness/test_schemathesis.py[postgresql]",
+    "tests/search/test_index.py[postgresql]",
+    "tests/hcpcs/test_api.py[sqlite]",
+    "tests/robustness/test_import_safety.py",
     "tests/robustness/test_infrastructure.py",
-    "tests/scale",
+    "tests/robustness/test_properties.py",
     "tests/icd10pcs",
     "tests/hcpcs",
+    "tests/browser",
+    "tests/scale",
+    "tests/fhir/test_fhir_client.py",
+    "tests/quota/test_keys.py",
+    "tests/seed/test_load.py",
+    "tests/licences/test_replicas.py",
+    "tests/ncci/test_claims.py",
+    "tests/quota/test_http.py",
+    "tests/cpt/test_cli.py",
+    "tests/ncci/test_code_page.py",
+    "tests/fhir/test_conformance.py",
+    "tests/pfs/test_cli.py",
+    "tests/web/test_fast_path.py",
+    "tests/web/test_body_limit.py",
+    "tests/web/test_graphql_http_audit.py",
+    "tests/pfs",
 )
 # Independent tests that each take long: a work unit each.
 ONE_UNIT_PER_TEST = ("tests/robustness/test_import_safety.py",)
