@@ -159,7 +159,10 @@ class Lexicon:
         return [(cand, dist) for dist, _, cand in found]
 
 
-CACHED_RELEASES = 4
+# Dictionaries kept per process (about 5 MB each for ICD-10-CM or ICD-10-PCS, 0.6 s to build):
+# the newest release of each system (four today), with room for older releases searched by
+# date and for reloads, so that one of them does not push a newest one out.
+CACHED_RELEASES = 12
 _cache: BoundedLRU[tuple[int, str], Lexicon] = BoundedLRU(CACHED_RELEASES)
 _loading = threading.Lock()  # one load of a release at a time, not one per request
 

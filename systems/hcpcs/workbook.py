@@ -16,8 +16,6 @@ import io
 import zipfile
 from collections.abc import Iterator
 
-import openpyxl  # type: ignore[import-untyped, unused-ignore]
-
 from .errors import HcpcsFileError
 from .fields import RAW_FIELDS, FieldError, build_record
 from .layout import FIRST_LINE_IDS, MODIFIER_IDS
@@ -83,6 +81,10 @@ def _text(value: object, width: int) -> str:
 
 def _rows(data: bytes, source: str) -> Iterator[tuple[object, ...]]:
     """The first sheet's rows; whatever openpyxl trips over becomes an HcpcsFileError."""
+    # Imported here, as for the CPT and NCCI workbooks: 70 ms that every `medcode` command
+    # would pay at start, for a file format only some loads read.
+    import openpyxl  # type: ignore[import-untyped, unused-ignore]
+
     try:
         workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except zipfile.BadZipFile:
