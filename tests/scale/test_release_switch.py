@@ -19,10 +19,10 @@ from tests.databases import fy2026
 # tested by tests/seed and tests/robustness/test_import_safety.py.
 pytestmark = pytest.mark.postgresql_only
 
-# Readers ask again every few milliseconds all through the reload (hundreds of answers), without
+# Readers ask again every 50 ms all through the reload (a few hundred answers), without
 # spinning: in one process, a spinning reader takes the interpreter from the load and made it
 # three times slower.
-READ_PAUSE = 0.02
+READ_PAUSE = 0.05
 QUERY = """{ code(system: ICD10CM, code: "A00.0") { code display release
   descriptions { text } children { code } ancestors { code } } codeSystems { billableCount } }"""
 
