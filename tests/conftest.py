@@ -99,13 +99,15 @@ SLOWEST = (
     "tests/robustness/test_import_safety.py",
     "tests/robustness/test_infrastructure.py",
     "tests/robustness/test_properties.py",
-    "tests/icd10pcs",
-    "tests/hcpcs",
     "tests/browser",
     "tests/scale",
     "tests/fhir/test_fhir_client.py",
     "tests/quota/test_keys.py",
     "tests/seed/test_load.py",
+    # the rest of these two folders well after the units that build their templates, so that
+    # no worker waits for the other to finish building one
+    "tests/icd10pcs",
+    "tests/hcpcs",
     "tests/licences/test_replicas.py",
     "tests/ncci/test_claims.py",
     "tests/quota/test_http.py",
