@@ -283,8 +283,9 @@ def test_serve_gives_up_on_a_hung_server(server: str, silent_port: int, tmp_path
                 if server == "database" else
                 {"database_url": f"sqlite:///{tmp_path / 'm.db'}",
                  "redis_url": f"redis://127.0.0.1:{silent_port}/0"})
-    # MEDCODE_CONNECT_TIMEOUT: libpq's shortest (2 s), for Redis too
-    result = run_cli("serve", "--port", str(free_port()), timeout=60, connect_timeout="2",
+    # MEDCODE_CONNECT_TIMEOUT: libpq's shortest (2 s); Redis's 1 s
+    timeout = "2" if server == "database" else "1"
+    result = run_cli("serve", "--port", str(free_port()), timeout=60, connect_timeout=timeout,
                      **settings)
     assert result.returncode == 1
     line = one_line(result.stderr)
