@@ -13,7 +13,6 @@ dozen distinct sentences, is stored once in ``ncci_rationale`` and named by id.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -21,7 +20,6 @@ from enum import StrEnum
 from typing import TypeVar, cast
 
 from sqlalchemy import (
-    ARRAY,
     Column,
     Connection,
     Date,
@@ -32,17 +30,15 @@ from sqlalchemy import (
     Text,
     TextClause,
     TextualSelect,
-    TypeDecorator,
     UniqueConstraint,
     and_,
-    bindparam,
     or_,
     select,
     text,
 )
-from sqlalchemy.engine import Dialect
 from sqlmodel import Field, SQLModel, col
 
+from domain.list_params import with_lists
 from domain.lru import BoundedLRU
 
 T = TypeVar("T")
@@ -206,32 +202,17 @@ _DATE_COLUMNS = {"effective_from": Date, "deleted_on": Date, "add_on_deleted_on"
                  "primary_deleted_on": Date}
 
 
-class _JsonList(TypeDecorator[list[object]]):
-    """A list bound as one JSON text, for SQLite's ``json_each``."""
-
-    impl = String
-    cache_ok = True
-
-    def process_bind_param(self, value: list[object] | None, dialect: Dialect) -> str | None:
-        return None if value is None else json.dumps(value)
-
-
 def _statement(conn: Connection, sql: str,
                lists: Sequence[str]) -> TextClause | TextualSelect:
     """``sql`` with each ``{name}`` in ``lists`` a list parameter, one bound value whatever its
-    length: ``= ANY(array)`` on PostgreSQL (one plan), ``IN (SELECT value FROM json_each(...))``
-    on SQLite (the same index search as ``IN (?, ?...)``, twice as fast for a claim's PTP pairs,
-    and a statement text SQLAlchemy need not render again for each length)."""
+    length (:mod:`domain.list_params`: on SQLite twice as fast as ``IN (?, ?...)`` for a
+    claim's PTP pairs)."""
     dialect = conn.dialect.name
     found = _STATEMENTS.get((sql, dialect))
     if found is None:
-        postgres = dialect == "postgresql"
-        text_ = sql.format(**{n: (f"= ANY(:{n})" if postgres
-                                  else f"IN (SELECT value FROM json_each(:{n}))") for n in lists})
-        params = [bindparam(n, type_=ARRAY(Integer if n.startswith("rels") else String))
-                  if postgres else bindparam(n, type_=_JsonList()) for n in lists]
-        columns = {k: v for k, v in _DATE_COLUMNS.items() if k in text_}
-        clause = text(text_).bindparams(*params)
+        clause = with_lists(sql, {n: Integer if n.startswith("rels") else String for n in lists},
+                            dialect)
+        columns = {k: v for k, v in _DATE_COLUMNS.items() if k in clause.text}
         found = clause.columns(**columns) if columns else clause
         _STATEMENTS[(sql, dialect)] = found
     return found

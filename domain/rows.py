@@ -25,7 +25,6 @@ from sqlalchemy import (
     String,
     TextualSelect,
     Transaction,
-    TypeDecorator,
     any_,
     bindparam,
     literal,
@@ -33,10 +32,10 @@ from sqlalchemy import (
     text,
 )
 from sqlalchemy.dialects.postgresql import ARRAY
-from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import Mapped
 from sqlmodel import col
 
+from domain.list_params import with_lists
 from domain.lru import BoundedLRU
 from domain.models import Code, CodeContent, Description, Guideline, RelatedCode, RelatedTarget
 
@@ -124,35 +123,19 @@ def code_row(r: Any) -> CodeRow:
 
 # --- code -----------------------------------------------------------------------------------
 
-class _JsonList(TypeDecorator[list[Any]]):
-    """A list bound as one JSON text, for SQLite's ``json_each``."""
-
-    impl = String
-    cache_ok = True
-
-    def process_bind_param(self, value: list[Any] | None, dialect: Dialect) -> str | None:
-        return None if value is None else json.dumps(value)
-
-
 _CODE_STATEMENTS: dict[tuple[str, str], TextualSelect] = {}
 
 
 def _code_statement(conn: Connection, where: str, lists: Mapping[str, Any]) -> TextualSelect:
     """``SELECT`` the code columns ``WHERE where``, each ``{name}`` of ``lists`` (name: type of
-    its items) a list bound as one value: ``= ANY(array)`` on PostgreSQL, ``IN (SELECT value
-    FROM json_each(...))`` on SQLite (the same index search as ``IN (?, ?...)``). Typed text,
-    built once per dialect: a select() cost more to build and to match to its cached compilation
-    (0.5 ms) than a validation's lookup of a few codes takes."""
+    its items) a list bound as one value (:mod:`domain.list_params`). Typed text, built once per
+    dialect: a select() cost more to build and to match to its cached compilation (0.5 ms) than
+    a validation's lookup of a few codes takes."""
     dialect = conn.dialect.name
     found = _CODE_STATEMENTS.get((where, dialect))
     if found is None:
-        postgres = dialect == "postgresql"
-        sql = where.format(**{n: (f"= ANY(:{n})" if postgres
-                                  else f"IN (SELECT value FROM json_each(:{n}))") for n in lists})
-        params = [bindparam(n, type_=ARRAY(t) if postgres else _JsonList())
-                  for n, t in lists.items()]
-        found = (text(f"SELECT {_COLS} FROM code WHERE {sql}").bindparams(*params)
-                 .columns(valid_from=Date, valid_to=Date))
+        found = with_lists(f"SELECT {_COLS} FROM code WHERE {where}", lists,
+                           dialect).columns(valid_from=Date, valid_to=Date)
         _CODE_STATEMENTS[(where, dialect)] = found
     return found
 

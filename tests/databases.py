@@ -248,6 +248,13 @@ def excerpt() -> ParsedRelease:
     return ICD10CM.read(Source(EXCERPT_TABULAR, EXCERPT_TABULAR.name))
 
 
+@pytest.fixture(scope="session", name="backend")
+def sqlite_only() -> str:
+    """``backend`` for a folder that runs on SQLite only: import it into the folder's
+    conftest.py, whose docstring says why."""
+    return "sqlite"
+
+
 # --- what templates hold -----------------------------------------------------------------------
 
 Load = Callable[[Engine, Path], object]  # (the template's engine, the run's shared directory)

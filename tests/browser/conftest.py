@@ -20,6 +20,7 @@ from typing import Any
 
 import pytest
 
+from tests.databases import sqlite_only
 from tests.live import free_port, live_server  # noqa: F401  (used by the tests here)
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -98,10 +99,7 @@ def static_site_factory() -> Iterator[Callable[[], StaticSite]]:
     for site in sites:
         site.close()
 
-
-@pytest.fixture(scope="session")
-def backend() -> str:
-    """SQLite only, here: what these tests check is HTTP behaviour over the domain layer, the
-    same on every database, whose own tests run on SQLite and PostgreSQL alike (the suite's
-    time is the budget every later change shares)."""
-    return "sqlite"
+# The folder runs on SQLite only: what these tests check is HTTP behaviour over the domain
+# layer, the same on every database, whose own tests run on SQLite and PostgreSQL alike (the
+# suite's time is the budget every later change shares).
+backend = sqlite_only

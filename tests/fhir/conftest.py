@@ -24,7 +24,7 @@ from systems.cpt.spec import CPT
 from systems.hcpcs.spec import HCPCS
 from systems.icd10pcs.spec import ICD10PCS
 from tests.cpt._data import CSV as CPT_CSV
-from tests.databases import Databases, LoadReleases, template, worker_index
+from tests.databases import Databases, LoadReleases, sqlite_only, template, worker_index
 from tests.fhir._data import pcs_excerpt
 
 # Guest counters are per client address: a range of addresses per worker, a random start per
@@ -85,10 +85,7 @@ def key_for(fhir_engine: Engine) -> Callable[..., dict[str, str]]:
 def partner(key_for: Callable[..., dict[str, str]]) -> dict[str, str]:
     return key_for("partner")
 
-
-@pytest.fixture(scope="session")
-def backend() -> str:
-    """SQLite only, here: what these tests check is HTTP behaviour over the domain layer, the
-    same on every database, whose own tests run on SQLite and PostgreSQL alike (the suite's
-    time is the budget every later change shares)."""
-    return "sqlite"
+# The folder runs on SQLite only: what these tests check is HTTP behaviour over the domain
+# layer, the same on every database, whose own tests run on SQLite and PostgreSQL alike (the
+# suite's time is the budget every later change shares).
+backend = sqlite_only
