@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Column, Index, Text, UniqueConstraint
+from sqlalchemy import BigInteger, Column, Index, LargeBinary, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 
@@ -149,6 +149,18 @@ class SearchTerm(SQLModel, table=True):
     word: str = Field(primary_key=True, max_length=64)
     stem: str = Field(max_length=64)
     df: int
+
+
+class SearchSpelling(SQLModel, table=True):
+    """A release's typo index, built from its ``search_term`` words when they are written (see
+    ``domain/search/spelling.py``): ``deletions`` holds the sorted keys, ``digest`` the CRC-32
+    of the words they number, ``format`` the version of the keys."""
+
+    __tablename__ = "search_spelling"
+    release_id: int = Field(foreign_key="release.id", primary_key=True)
+    format: int
+    digest: int = Field(sa_column=Column(BigInteger, nullable=False))
+    deletions: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
 
 
 class ApiKey(SQLModel, table=True):

@@ -42,10 +42,11 @@ from functools import lru_cache
 from operator import itemgetter
 from typing import Any
 
-from sqlalchemy import Connection, text
+from sqlalchemy import Connection, insert, text
 
-from domain.models import SearchEntry, SearchTerm
+from domain.models import SearchEntry, SearchSpelling, SearchTerm
 from domain.parsed import Node
+from domain.search import spelling
 from domain.search.analysis import (
     encode,
     entry_tokens,
@@ -321,8 +322,35 @@ def index_release(conn: Connection, release_id: int) -> None:
         text("SELECT text FROM search_entry WHERE release_id = :r"), {"r": release_id}
     ).scalars().all()
     df = vocabulary(texts)
+    words = [w for w in sorted(df) if len(w) <= 64]
     write_rows(conn, SearchTerm, ("release_id", "word", "stem", "df"),
-               [(release_id, w, stem(w), n) for w, n in sorted(df.items()) if len(w) <= 64])
+               [(release_id, w, stem(w), df[w]) for w in words])
+    write_spelling(conn, release_id, words)
+
+
+def write_spelling(conn: Connection, release_id: int, words: Sequence[str]) -> None:
+    """Store the typo index of a release whose ``search_term`` words are ``words``."""
+    spelled = spelling.spell_words(words)
+    conn.execute(insert(SearchSpelling).values(
+        release_id=release_id, format=spelling.FORMAT, digest=spelling.digest(spelled),
+        deletions=spelling.to_bytes(spelling.build(spelled))))
+
+
+def spell_missing_releases(conn: Connection) -> list[int]:
+    """Store the typo index of every indexed release without one (loaded before migration
+    0009, or by another format); the releases written."""
+    missing = conn.execute(text(
+        "SELECT r.id FROM release r WHERE EXISTS "
+        "(SELECT 1 FROM search_term t WHERE t.release_id = r.id) AND NOT EXISTS "
+        "(SELECT 1 FROM search_spelling s WHERE s.release_id = r.id "
+        "AND s.format = :format) ORDER BY r.id"), {"format": spelling.FORMAT}).scalars().all()
+    for release_id in missing:
+        words = conn.execute(text("SELECT word FROM search_term WHERE release_id = :r"),
+                             {"r": release_id}).scalars().all()
+        conn.execute(text("DELETE FROM search_spelling WHERE release_id = :r"),
+                     {"r": release_id})
+        write_spelling(conn, release_id, words)
+    return list(missing)
 
 
 def unindex_release(conn: Connection, release_id: int) -> None:
@@ -336,6 +364,7 @@ def unindex_release(conn: Connection, release_id: int) -> None:
             {"r": release_id},
         )
     conn.execute(text("DELETE FROM search_term WHERE release_id = :r"), {"r": release_id})
+    conn.execute(text("DELETE FROM search_spelling WHERE release_id = :r"), {"r": release_id})
 
 
 def nodes_from_database(conn: Connection, release_id: int) -> tuple[list[int], list[Node]]:

@@ -11,7 +11,7 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import Engine
 
 import migrations
-from seed.search_index import rebuild_missing_documents
+from seed.search_index import rebuild_missing_documents, spell_missing_releases
 
 MIGRATIONS_DIR = Path(migrations.__file__).parent
 
@@ -25,12 +25,14 @@ def alembic_config(engine: Engine) -> Config:
 
 def upgrade(engine: Engine) -> None:
     """Bring the database to the newest revision, and give releases loaded before the search
-    documents existed (migration 0003) their documents, in the same transaction."""
+    documents existed (migration 0003) their documents, and those loaded before the typo index
+    was stored (0009) their index, in the same transaction."""
     cfg = alembic_config(engine)
     with engine.begin() as conn:
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, "head")
         rebuild_missing_documents(conn)
+        spell_missing_releases(conn)
 
 
 def is_current(engine: Engine) -> bool:

@@ -1,7 +1,8 @@
 """A release's search dictionary in memory: its words, their stems and document frequencies.
 
-Loaded once per process and release from ``search_term`` (a few thousand rows, about 5 MB in
-memory with the typo index), it answers in microseconds:
+Loaded once per process and release from ``search_term`` (a few thousand rows) and
+``search_spelling`` (the typo index, see ``domain/search/spelling.py``), about 5 MB in memory,
+it answers in microseconds:
 
 - whether a stem is indexed, and whether any indexed stem starts with a prefix (autocomplete);
 - the indexed words within one or two edits of a word the index does not know (``pnuemonia``,
@@ -24,25 +25,9 @@ from rapidfuzz.distance import OSA
 from sqlalchemy import Connection, text
 
 from domain.lru import BoundedLRU
+from domain.search import spelling
+from domain.search.spelling import deletions, max_edits
 from domain.search.stemmer import stem
-
-MAX_EDITS = 2
-
-
-def max_edits(word: str) -> int:
-    """Edits forgiven in a word of this length: none below 4 letters, one below 7, then two."""
-    n = len(word)
-    return 0 if n < 4 else 1 if n < 7 else MAX_EDITS
-
-
-def deletions(word: str, depth: int) -> set[str]:
-    """The word and every string one or ``depth`` (at most two) deletions away from it."""
-    one = {word[:i] + word[i + 1:] for i in range(len(word))}
-    out = one | {word}
-    if depth > 1:
-        out |= {d[:i] + d[i + 1:] for d in one for i in range(len(d))}
-    return out
-
 
 # Derivational endings: words that differ only by one (degenerat-ive, degenerat-ion) are
 # variants of each other even where Porter's stems part.
@@ -54,15 +39,6 @@ def roots(word: str) -> set[str]:
     """The word less each derivational ending it has, where six letters remain."""
     return {word[: -len(e)] for e in DERIVATIONS
             if word.endswith(e) and len(word) - len(e) >= 6}
-
-
-# A deletion's hash (43 bits) and the word's number (20 bits) packed into one sortable int64.
-_HASH_MASK = (1 << 43) - 1
-_OWNER_BITS = 20
-
-
-def _key(s: str) -> int:
-    return (hash(s) & _HASH_MASK) << _OWNER_BITS
 
 
 def osa_distance(a: str, b: str, limit: int) -> int:
@@ -86,6 +62,7 @@ class Lexicon:
     later_codes: frozenset[int] | None = None  # the ids of codes ranked later at equal score
     free_stems: frozenset[str] = frozenset()  # stems that cost nothing (the system's spec)
     _roots: dict[str, str] = field(default_factory=dict)  # root -> stems, space-separated
+    stored_spelling: tuple[int, int, bytes] | None = None  # search_spelling's format, digest, keys
 
     def __post_init__(self) -> None:
         for w, s in self.word_stem.items():
@@ -97,11 +74,13 @@ class Lexicon:
             for r in roots(w):
                 found.setdefault(r, set()).add(s)
         self._roots = {r: " ".join(sorted(v)) for r, v in found.items() if len(v) > 1}
-        self._spell_words = sorted(w for w in self.word_stem if len(w) >= 4 and w.isalpha())
-        keys = [_key(d) | i for i, w in enumerate(self._spell_words)
-                for d in deletions(w, MAX_EDITS)]
-        keys.sort()
-        self._deletions = array("q", keys)
+        self._spell_words = spelling.spell_words(self.word_stem)
+        stored, self.stored_spelling = self.stored_spelling, None
+        if stored is not None and stored[:2] == (spelling.FORMAT,
+                                                 spelling.digest(self._spell_words)):
+            self._deletions = spelling.from_bytes(stored[2])
+        else:  # loaded before search_spelling existed, or by another format
+            self._deletions = spelling.build(self._spell_words)
 
     def knows(self, stem_: str) -> bool:
         return stem_ in self.stem_df
@@ -143,11 +122,11 @@ class Lexicon:
         if not limit or not word.isalpha():
             return []
         owners: set[int] = set()
-        table, mask = self._deletions, (1 << _OWNER_BITS) - 1
+        table, mask = self._deletions, spelling.OWNER_MASK
         for d in deletions(word, limit):
-            k = _key(d)
+            k = spelling.key(d)
             lo = bisect_left(table, k)
-            hi = bisect_left(table, k + (1 << _OWNER_BITS), lo)
+            hi = bisect_left(table, k + (1 << spelling.OWNER_BITS), lo)
             owners.update(table[j] & mask for j in range(lo, hi))
         found = []
         for i in owners:
@@ -201,4 +180,10 @@ def _load(conn: Connection, release_id: int) -> Lexicon:
         text("SELECT min(id), max(id), count(*) FROM search_entry WHERE release_id = :r"),
         {"r": release_id},
     ).one()
-    return Lexicon(word_stem, word_df, int(n or 0), (int(lo or 0), int(hi or -1)))
+    stored = conn.execute(
+        text("SELECT format, digest, deletions FROM search_spelling WHERE release_id = :r"),
+        {"r": release_id},
+    ).one_or_none()
+    return Lexicon(word_stem, word_df, int(n or 0), (int(lo or 0), int(hi or -1)),
+                   stored_spelling=None if stored is None else
+                   (int(stored[0]), int(stored[1]), bytes(stored[2])))

@@ -6,8 +6,9 @@ import pytest
 from sqlalchemy import Engine
 
 from domain.search.analysis import encode, entry_tokens
-from domain.search.lexicon import Lexicon, deletions, lexicon, osa_distance
+from domain.search.lexicon import Lexicon, lexicon, osa_distance
 from domain.search.query import build_plan, query_tokens
+from domain.search.spelling import deletions
 from domain.search.stemmer import stem
 
 

@@ -52,13 +52,16 @@ def test_rebuild_from_the_database_matches_the_import(engine: Engine, release_id
     query = text("SELECT id, code_id, billable, text, terms FROM search_entry "
                  "WHERE release_id = :r ORDER BY id")
     words = text("SELECT word, stem, df FROM search_term WHERE release_id = :r ORDER BY word")
+    typos = text("SELECT format, digest, deletions FROM search_spelling WHERE release_id = :r")
     with engine.connect() as conn:
         before = conn.execute(query, {"r": release_id}).all()
         vocabulary = conn.execute(words, {"r": release_id}).all()
+        spelling = tuple(conn.execute(typos, {"r": release_id}).one())
         try:  # in the connection's transaction, rolled back
             rebuild_release(conn, release_id)
             assert conn.execute(query, {"r": release_id}).all() == before
             assert conn.execute(words, {"r": release_id}).all() == vocabulary
+            assert tuple(conn.execute(typos, {"r": release_id}).one()) == spelling
             if conn.dialect.name == "sqlite":
                 fts = conn.execute(text(
                     "SELECT count(*) FROM search_fts WHERE search_fts MATCH 'diabet'")).scalar()
