@@ -42,16 +42,21 @@ def _settings() -> Settings:
         raise UserError(settings_problem(exc)) from None
 
 
+_engines: list[Engine] = []  # closed when the command ends (main)
+
+
 def _engine(settings: Settings) -> Engine:
     from domain.db import make_engine
 
     try:
-        return make_engine(settings)
+        engine = make_engine(settings)
     except (SQLAlchemyError, ValueError) as exc:
         raise UserError(
             f"MEDCODE_DATABASE_URL={settings.database_url!r} is not a usable database URL "
             f"({exc.__class__.__name__}); use sqlite:///PATH or postgresql://USER@HOST:PORT/DB"
         ) from None
+    _engines.append(engine)
+    return engine
 
 
 def _migrate(engine: Engine) -> None:
@@ -379,6 +384,9 @@ def main(argv: Sequence[str] | None = None) -> None:
     except BrokenPipeError:  # `medcode changes 2025 2026 | head`
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         raise SystemExit(0) from None
+    finally:
+        while _engines:  # its connections, closed rather than dropped at exit
+            _engines.pop().dispose()
 
 
 if __name__ == "__main__":

@@ -3,9 +3,6 @@ files or by ``--year``, idempotent; a bad file refused with one line and nothing
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 from sqlalchemy import select
@@ -14,16 +11,9 @@ from sqlmodel import col
 from domain.db import make_engine
 from domain.models import Release
 from domain.settings import Settings
+from tests.cli import run_cli
 
 from ._data import CSV, copy_release, edit_line, zipped
-
-ROOT = Path(__file__).resolve().parents[2]
-
-
-def run_cli(*args: str, db: Path) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "MEDCODE_DATABASE_URL": f"sqlite:///{db}"}
-    return subprocess.run([sys.executable, "-m", "service.cli", *args], capture_output=True,
-                          text=True, env=env, cwd=ROOT, timeout=120)
 
 
 def releases(db: Path) -> list[tuple[str, str]]:

@@ -4,9 +4,6 @@ with one line and nothing loaded."""
 from __future__ import annotations
 
 import gzip
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -15,16 +12,9 @@ from sqlalchemy import select
 from domain.db import make_engine
 from domain.models import Release
 from domain.settings import Settings
+from tests.cli import run_cli
 
 from ._data import JAN_TXT
-
-ROOT = Path(__file__).resolve().parents[2]
-
-
-def run_cli(*args: str, db: Path) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "MEDCODE_DATABASE_URL": f"sqlite:///{db}"}
-    return subprocess.run([sys.executable, "-m", "service.cli", *args], capture_output=True,
-                          text=True, env=env, cwd=ROOT, timeout=120)
 
 
 def releases(db: Path) -> list[tuple[str, str]]:

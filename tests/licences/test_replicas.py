@@ -7,8 +7,6 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from contextlib import ExitStack
@@ -19,6 +17,7 @@ from sqlalchemy import Engine
 
 from domain.metering.keys import create_key
 from domain.settings import Settings
+from tests.cli import medcode
 from tests.conftest import REDIS_ENV
 from tests.cpt._data import MARKER
 from tests.licences.test_gating import PAGE
@@ -72,10 +71,8 @@ def test_a_licence_withdrawn_elsewhere_stops_on_every_replica(
     for _ in range(3):
         for url in replicas:
             assert shows_text(ask(url, secret, "96422"))
-    withdrawn = subprocess.run(
-        [sys.executable, "-m", "service.cli", "keys", "licence", str(row.id), "--remove", "cpt"],
-        env={**os.environ, "MEDCODE_DATABASE_URL": cpt_settings.database_url},
-        capture_output=True, text=True, timeout=60, check=False)
+    withdrawn = medcode("keys", "licence", str(row.id), "--remove", "cpt",
+                        database_url=cpt_settings.database_url)  # not by a replica
     assert withdrawn.returncode == 0, withdrawn.stderr
     assert "licences: none" in withdrawn.stdout
     time.sleep(RECHECK + 0.3)

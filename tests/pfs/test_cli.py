@@ -3,25 +3,15 @@ file refused with one line on stderr and nothing loaded (SQLite, as an operator 
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 from sqlalchemy import text
 
 from domain.db import make_engine
 from domain.settings import Settings
+from tests.cli import run_cli
 
 from .conftest import EXCERPT
-
-ROOT = Path(__file__).resolve().parents[2]
-
-
-def run_cli(*args: str, db: Path) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "MEDCODE_DATABASE_URL": f"sqlite:///{db}"}
-    return subprocess.run([sys.executable, "-m", "service.cli", *args], capture_output=True,
-                          text=True, env=env, cwd=ROOT, timeout=120)
 
 
 def loaded(db: Path) -> list[tuple[int, str, int, int]]:

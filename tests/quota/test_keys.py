@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import math
-import os
 import subprocess
-import sys
 from collections.abc import Callable
 
 import pytest
@@ -25,6 +23,7 @@ from domain.metering.keys import create_key, list_keys, revoke_key
 from domain.metering.subjects import client_address, guest_subject, trusted_networks
 from domain.models import ApiKey
 from domain.settings import Settings
+from tests import cli
 from tests.quota.conftest import bearer
 
 
@@ -77,11 +76,8 @@ def test_list_and_revoke(engine: Engine) -> None:
 
 
 def test_cli_creates_lists_and_revokes_keys(settings: Settings) -> None:
-    env = {**os.environ, "MEDCODE_DATABASE_URL": settings.database_url}
-
     def medcode(*args: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run([sys.executable, "-m", "service.cli", *args], env=env,
-                              capture_output=True, text=True, timeout=120)
+        return cli.medcode(*args, database_url=settings.database_url)
 
     created = medcode("keys", "create", "--plan", "pro", "--name", "cli test")
     assert created.returncode == 0, created.stderr

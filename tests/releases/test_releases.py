@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
-import os
 import subprocess
-import sys
 from typing import Any
 
 from fastapi.testclient import TestClient
@@ -14,6 +12,7 @@ from sqlalchemy import Engine, func, select
 
 from domain.models import Code, CodeContent
 from domain.settings import Settings
+from tests.cli import medcode
 from tests.conftest import gql
 
 
@@ -97,11 +96,8 @@ def test_unknown_release_in_changes(fy2025: Engine, client: TestClient) -> None:
 
 
 def test_changes_command_prints_a_table_and_csv(fy2025: Engine, settings: Settings) -> None:
-    env = {**os.environ, "MEDCODE_DATABASE_URL": settings.database_url}
-
     def run(*args: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run([sys.executable, "-m", "service.cli", "changes", *args],
-                              capture_output=True, text=True, env=env, timeout=120)
+        return medcode("changes", *args, database_url=settings.database_url)
 
     table = run("2025", "2026")
     assert table.returncode == 0, table.stderr

@@ -27,12 +27,12 @@ from sqlalchemy import Engine, text
 from domain.db import make_engine
 from domain.settings import Settings
 from service.app import create_app
+from tests.cli import medcode
 from tests.robustness.conftest import (
     ROOT,
     SAMPLE_CODES,
     cli_env,
     record,
-    run_cli,
     snapshot,
     wait_for,
 )
@@ -109,7 +109,7 @@ def check_recovery(url: str, engine: Engine, before: dict[str, object]) -> None:
     """What ``medcode serve`` does at start (migrate, find the release, serve) works on the
     database as the kill left it."""
     assert snapshot(engine) == before
-    migrate = run_cli("migrate", database_url=url)
+    migrate = medcode("migrate", database_url=url)
     assert migrate.returncode == 0, migrate.stderr
     assert snapshot(engine) == before
     assert_serves(url)
@@ -146,7 +146,7 @@ def test_sqlite_new_release_killed_then_loaded(small_sqlite: Path, small_release
         engine = make_engine(Settings(database_url=url))
         try:
             assert snapshot(engine) == before  # no 2027 release, nothing else touched
-            done = run_cli("seed", "icd10cm", "--file", str(fy2027), database_url=url)
+            done = medcode("seed", "icd10cm", "--file", str(fy2027), database_url=url)
             assert done.returncode == 0, done.stderr
             assert "Loaded ICD-10-CM 2027" in done.stdout
             after = snapshot(engine)

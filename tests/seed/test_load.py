@@ -20,6 +20,7 @@ from service.migrate import upgrade
 from systems.icd10cm import importer as icd10cm
 from systems.icd10cm.spec import ICD10CM
 from systems.icd10cm.tabular import Node, Tabular
+from tests.cli import run_cli
 from tests.databases import excerpt
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -96,12 +97,6 @@ def test_a_constraint_violation_rolls_back(loaded: Engine, tabular: Tabular) -> 
     with pytest.raises(Exception):  # noqa: B017 - the driver's IntegrityError
         load_release(loaded, ICD10CM, parsed=bad)
     assert snapshot(loaded) == before
-
-
-def run_cli(*args: str, db: Path) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "MEDCODE_DATABASE_URL": f"sqlite:///{db}"}
-    return subprocess.run([sys.executable, "-m", "service.cli", *args], capture_output=True,
-                          text=True, env=env, cwd=ROOT, timeout=120)
 
 
 BAD_FILES = {
