@@ -86,7 +86,9 @@ def delete_release(conn: Connection, release_id: int) -> None:
     """Remove a release, and the contents no other release uses (in the caller's transaction)."""
     unindex_release(conn, release_id)
     conn.execute(delete(SearchEntry).where(col(SearchEntry.release_id) == release_id))
-    conn.execute(text("UPDATE code SET parent_id = NULL WHERE release_id = :r"), {"r": release_id})
+    # One statement, parents and children together: both databases check a foreign key at the
+    # statement's end, when no child is left (setting every parent_id to NULL first cost a
+    # PostgreSQL reload of ICD-10-CM 1.3 s of rewriting 98k rows and their indexes).
     conn.execute(delete(Code).where(col(Code.release_id) == release_id))
     conn.execute(delete(Release).where(col(Release.id) == release_id))
     # NOT EXISTS, not NOT IN: PostgreSQL cannot hash a NOT IN subquery larger than work_mem
