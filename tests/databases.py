@@ -274,6 +274,10 @@ class LoadReleases:
             assert load_release(engine, self.spec, parsed=parsed(self.spec, source)).loaded
 
 
+def load_icd10cm_excerpt(engine: Engine, shared: Path) -> None:
+    assert load_release(engine, ICD10CM, parsed=excerpt()).loaded
+
+
 def load_fy2025(engine: Engine, shared: Path) -> None:
     assert load_release(engine, ICD10CM, parsed=fy2025(shared)).version == "2025"
 
@@ -307,6 +311,7 @@ def systems_template(*specs: CodeSystemSpec) -> str:
 template("empty")
 template("fy2026", LoadReleases(ICD10CM))
 template("fy2025", load_fy2025, base="fy2026")
+template("icd10cm_excerpt", load_icd10cm_excerpt)
 
 
 # --- templates, built once per run -------------------------------------------------------------

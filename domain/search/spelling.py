@@ -36,10 +36,12 @@ def max_edits(word: str) -> int:
 
 def deletions(word: str, depth: int) -> set[str]:
     """The word and every string one or ``depth`` (at most two) deletions away from it."""
-    one = {word[:i] + word[i + 1:] for i in range(len(word))}
-    out = one | {word}
-    if depth > 1:
-        out |= {d[:i] + d[i + 1:] for d in one for i in range(len(d))}
+    out = {word}
+    for i in range(len(word)):
+        one = word[:i] + word[i + 1:]
+        out.add(one)
+        if depth > 1:  # the second deletion at or after the first: each pair once
+            out.update(one[:j] + one[j + 1:] for j in range(i, len(one)))
     return out
 
 
@@ -60,9 +62,24 @@ def digest(words: list[str]) -> int:
 
 def build(words: list[str]) -> array:
     """The sorted keys of every deletion of each of ``words`` (from :func:`spell_words`)."""
-    keys = [key(d) | i for i, w in enumerate(words) for d in deletions(w, MAX_EDITS)]
+    crc, keys = zlib.crc32, []
+    for i, w in enumerate(words):
+        # the UTF-8 bytes' deletions: a str's for an ASCII word, and never a split character
+        # (key() hashes a deletion's UTF-8)
+        found = deletions(w, MAX_EDITS) if not w.isascii() else _byte_deletions(w.encode())
+        keys.extend([(crc(d if isinstance(d, bytes) else d.encode()) << OWNER_BITS) | i
+                     for d in found])
     keys.sort()
     return array("q", keys)
+
+
+def _byte_deletions(word: bytes) -> set[bytes]:
+    out = {word}
+    for i in range(len(word)):
+        one = word[:i] + word[i + 1:]
+        out.add(one)
+        out.update(one[:j] + one[j + 1:] for j in range(i, len(one)))
+    return out
 
 
 def to_bytes(keys: array) -> bytes:

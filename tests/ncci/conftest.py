@@ -16,13 +16,11 @@ from sqlalchemy.exc import OperationalError
 
 from domain.db import make_engine
 from domain.settings import Settings
-from seed.load import load_release
 from service.migrate import upgrade
 from systems.hcpcs.spec import HCPCS
-from systems.icd10cm.spec import ICD10CM
 from systems.ncci.load import load_file
 from tests.conftest import POSTGRES_ENV, reset_postgres
-from tests.databases import LoadReleases, excerpt, system_fixtures, template, worker
+from tests.databases import LoadReleases, load_icd10cm_excerpt, system_fixtures, template, worker
 
 DATA = Path(__file__).parent / "data"
 FIXTURES = sorted(p for p in DATA.iterdir() if p.is_file())
@@ -58,10 +56,6 @@ def fresh_engine(backend: str, label: str, factory: pytest.TempPathFactory) -> E
     engine = make_engine(Settings(database_url=loaded_database(backend, label, factory)))
     upgrade(engine)
     return engine
-
-
-def load_icd10cm_excerpt(engine: Engine, shared: Path) -> None:
-    assert load_release(engine, ICD10CM, parsed=excerpt()).loaded
 
 
 def load_fixtures(engine: Engine, shared: Path) -> None:
