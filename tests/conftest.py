@@ -18,8 +18,7 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import Engine, event, text
-from sqlalchemy.exc import OperationalError
+from sqlalchemy import Engine, event
 from xdist.scheduler import LoadScopeScheduling
 
 from domain.db import make_engine
@@ -35,20 +34,7 @@ from tests.databases import (
 )
 from tests.robustness.ledger import LEDGER, print_ledger
 
-__all__ = ["POSTGRES_ENV", "REDIS_ENV", "StatementCounter", "gql", "reset_postgres"]
-
-
-def reset_postgres(url: str) -> None:
-    """Empty the test database (it belongs to the tests)."""
-    engine = make_engine(Settings(database_url=url))
-    try:
-        with engine.begin() as conn:
-            conn.execute(text("DROP SCHEMA public CASCADE"))
-            conn.execute(text("CREATE SCHEMA public"))
-    except OperationalError as exc:
-        pytest.fail(f"{POSTGRES_ENV}={url} is set but PostgreSQL does not answer: {exc.orig}")
-    finally:
-        engine.dispose()
+__all__ = ["POSTGRES_ENV", "REDIS_ENV", "StatementCounter", "gql"]
 
 
 # --- the run: templates built once, the robustness ledger gathered from every worker ----------

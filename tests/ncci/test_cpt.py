@@ -19,6 +19,7 @@ from service.app import create_app
 from systems.cpt.spec import CPT
 from systems.ncci.load import load_file
 from tests.conftest import gql
+from tests.databases import Databases
 from tests.ncci.claim_cases import line
 from tests.ncci.conftest import FIXTURES, fresh_engine
 
@@ -26,9 +27,9 @@ CPT_FILE = Path(__file__).parent / "cpt_data" / "cpt2026.csv"
 
 
 @pytest.fixture(scope="module", params=["sqlite", "postgresql"])
-def cpt(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+def cpt(request: pytest.FixtureRequest, databases: Databases
         ) -> Iterator[tuple[TestClient, dict[str, str]]]:
-    engine: Engine = fresh_engine(str(request.param), "ncci_cpt", tmp_path_factory)
+    engine: Engine = fresh_engine(str(request.param), "ncci_cpt", databases)
     load_release(engine, CPT, path=CPT_FILE)
     for path in FIXTURES:
         load_file(engine, path)

@@ -27,7 +27,8 @@ from domain.ncci import (
 from service.cli import main
 from systems.ncci.errors import NcciFileError
 from systems.ncci.load import load_file
-from tests.ncci.conftest import DATA
+from tests.databases import Databases
+from tests.ncci.conftest import DATA, fresh_engine
 from tests.ncci.forms import aoc_xlsx, cms_zip, mue_xlsx, ptp_xlsx
 from tests.ncci.make_fixtures import aoc_rows, write_aoc_fixed
 
@@ -42,11 +43,8 @@ AOC = DATA / "AOC_V2026Q3-F-MCR.txt"
 
 
 @pytest.fixture(scope="module", params=["sqlite", "postgresql"])
-def engine(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
-           ) -> Iterator[Engine]:
-    from tests.ncci.conftest import fresh_engine
-
-    eng = fresh_engine(str(request.param), "ncci_load", tmp_path_factory)
+def engine(request: pytest.FixtureRequest, databases: Databases) -> Iterator[Engine]:
+    eng = fresh_engine(str(request.param), "ncci_load", databases)
     yield eng
     eng.dispose()
 
