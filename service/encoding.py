@@ -57,6 +57,9 @@ def _weight(ranges: list[tuple[str, float]], media: str) -> tuple[float, int, in
 
 
 _NEGOTIATED: dict[bytes | None, str] = {}  # Accept values seen, a few per client library
+# The media type of an ``Accept`` value seen before, or None: the fast path's dictionary
+# lookup, without the call to ``negotiate`` (which it calls on None).
+negotiated = _NEGOTIATED.get
 _MAX_NEGOTIATED = 1024
 
 

@@ -49,8 +49,8 @@ from domain.lru import BoundedLRU
 from domain.metering.quota import QuotaState, StoreUnavailable
 from domain.metering.viewer import Viewer
 from domain.releases import RELEASES, data_signature
-from service import http_cache, metrics, middleware
-from service.encoding import encode, negotiate
+from service import http_cache, logs, metrics, middleware
+from service.encoding import encode, negotiate, negotiated
 from service.policy import PER_REQUEST_HEADERS, Audience, Policy
 
 log = logging.getLogger(__name__)
@@ -186,7 +186,8 @@ class FastPath:
         plain = (plain and b"transfer-encoding" not in headers
                  and (declared is None or declared.isdigit()))
         length = int(declared) if plain and declared is not None else -1
-        media = negotiate(headers.get(b"accept"))  # the answer's content type: part of the key
+        accept = headers.get(b"accept")
+        media = negotiated(accept) or negotiate(accept)  # the answer's type: part of the key
         origin = headers.get(b"origin")  # CORS headers differ by origin: part of the key
         body: bytes | None
         if scope["method"] == "GET":  # the query string is the request; the body is not read
@@ -252,7 +253,7 @@ class FastPath:
         if started - self._flushed_at >= 1.0:
             self._flushed_at = started
             metrics.flush_batches()
-        middleware.access(scope["method"], "/graphql", 200, elapsed, request_id)
+        logs.ACCESS.request(scope["method"], "/graphql", 200, elapsed, request_id)
 
     def _find(self, scope: dict[str, Any], headers: dict[bytes, bytes], body: bytes,
               media: str,
@@ -279,7 +280,7 @@ class FastPath:
         await send({"type": "http.response.body", "body": b""})
         elapsed = time.perf_counter() - started
         middleware.observe("/graphql", answer.metrics.operation, 304, elapsed)
-        middleware.access("GET", "/graphql", 304, elapsed, request_id)
+        logs.ACCESS.request("GET", "/graphql", 304, elapsed, request_id)
 
     async def _long_way(self, scope: dict[str, Any], body: bytes | None, receive: Any,
                         send: Any, keep: Keep | None) -> None:

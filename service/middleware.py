@@ -78,13 +78,6 @@ def observe(path: str, operation: str, status: int, seconds: float) -> None:
     metrics.LATENCY.labels(label, operation).observe(seconds)
 
 
-def access(method: str | None, path: str, status: int, seconds: float,
-           request_id: str) -> None:
-    """A request's line in the access log, when it is on."""
-    if logs.ACCESS.on():
-        logs.ACCESS.line(f"{method} {path} {status} {seconds * 1000:.2f}ms", request_id)
-
-
 class BodyTooLarge(Exception):
     pass
 
@@ -169,7 +162,7 @@ class EdgeMiddleware:
                 await discard(receive, self.discard_bytes, self.discard_seconds)
             await self._too_large(send, rid, media)
             self._observe(path, 413, started)
-            access(scope.get("method"), path, 413, time.perf_counter() - started, rid)
+            logs.ACCESS.request(scope.get("method"), path, 413, time.perf_counter() - started, rid)
             metrics.operation.reset(op_token)
             logs.request_id.reset(token)
             return
@@ -239,7 +232,8 @@ class EdgeMiddleware:
                 status = 500
         finally:
             self._observe(path, status, started)
-            access(scope.get("method"), path, status, time.perf_counter() - started, rid)
+            logs.ACCESS.request(scope.get("method"), path, status,
+                                time.perf_counter() - started, rid)
             metrics.operation.reset(op_token)
             logs.request_id.reset(token)
 

@@ -111,7 +111,7 @@ class Policy:
         the same (the result cache's and the fast path's): the guest gate (guests get the gated
         fields as null) and the key's licences (CPT's text only with ``cpt``). Whatever else
         the schema shows by the caller must be told here, and kept answers stay apart by it."""
-        if viewer.is_guest:
+        if viewer.key_id is None:  # a guest (``Viewer.is_guest``, without the call)
             return GUEST
         return "key+" + "+".join(sorted(viewer.licences)) if viewer.licences else "key"
 

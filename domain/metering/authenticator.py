@@ -46,7 +46,7 @@ class Authenticator:
         """The keyed viewer these headers proved to be within ``recheck_seconds``, if its
         last use needs no write; None sends the request the long way, which checks the key in
         the database (and so a revocation in another process counts within that time)."""
-        hit = self._checked.get((authorization, api_key))
+        hit = self._checked.peek((authorization, api_key))
         if hit is None:
             return None
         viewer, until, keys_generation = hit

@@ -292,7 +292,8 @@ class Meter:
             pending = self._tally.get(key, 0) + cost
             if pending:
                 self._tally[key] = pending
-        self._maybe_write()
+        if not self.background_writer:  # (the served case: a task writes them every second)
+            self._maybe_write()
         return pending
 
     def _maybe_write(self) -> None:
