@@ -94,9 +94,6 @@ class AccessLog:
         self._stamp = ""
         self._written = time.monotonic()
 
-    def on(self) -> bool:
-        return self.enabled and self._logger.isEnabledFor(logging.INFO)
-
     def request(self, method: str | None, path: str, status: int, seconds: float,
                 request_id: str) -> None:
         """A request's line, when the log is on (both request paths; one call on the fast
