@@ -18,7 +18,7 @@ import threading
 from array import array
 from bisect import bisect_left
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import InitVar, dataclass, field
 from typing import Any
 
 from rapidfuzz.distance import OSA
@@ -62,9 +62,10 @@ class Lexicon:
     later_codes: frozenset[int] | None = None  # the ids of codes ranked later at equal score
     free_stems: frozenset[str] = frozenset()  # stems that cost nothing (the system's spec)
     _roots: dict[str, str] = field(default_factory=dict)  # root -> stems, space-separated
-    stored_spelling: tuple[int, int, bytes] | None = None  # search_spelling's format, digest, keys
+    # search_spelling's format, digest and keys: read into ``_deletions`` when they fit the words
+    stored_spelling: InitVar[tuple[int, int, bytes] | None] = None
 
-    def __post_init__(self) -> None:
+    def __post_init__(self, stored_spelling: tuple[int, int, bytes] | None) -> None:
         for w, s in self.word_stem.items():
             self.stem_df[s] = max(self.word_df[w], self.stem_df.get(s, 0))
         self.stems = sorted(self.stem_df)
@@ -75,7 +76,7 @@ class Lexicon:
                 found.setdefault(r, set()).add(s)
         self._roots = {r: " ".join(sorted(v)) for r, v in found.items() if len(v) > 1}
         self._spell_words = spelling.spell_words(self.word_stem)
-        stored, self.stored_spelling = self.stored_spelling, None
+        stored = stored_spelling
         if stored is not None and stored[:2] == (spelling.FORMAT,
                                                  spelling.digest(self._spell_words)):
             self._deletions = spelling.from_bytes(stored[2])

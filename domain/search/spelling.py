@@ -21,6 +21,7 @@ import sys
 import zlib
 from array import array
 from collections.abc import Iterable
+from typing import AnyStr
 
 MAX_EDITS = 2
 FORMAT = 1
@@ -34,8 +35,9 @@ def max_edits(word: str) -> int:
     return 0 if n < 4 else 1 if n < 7 else MAX_EDITS
 
 
-def deletions(word: str, depth: int) -> set[str]:
-    """The word and every string one or ``depth`` (at most two) deletions away from it."""
+def deletions(word: AnyStr, depth: int) -> set[AnyStr]:
+    """The word and every string one or ``depth`` (at most two) deletions away from it (of a
+    ``str``'s characters, or of ``bytes``)."""
     out = {word}
     for i in range(len(word)):
         one = word[:i] + word[i + 1:]
@@ -64,22 +66,14 @@ def build(words: list[str]) -> array:
     """The sorted keys of every deletion of each of ``words`` (from :func:`spell_words`)."""
     crc, keys = zlib.crc32, []
     for i, w in enumerate(words):
-        # the UTF-8 bytes' deletions: a str's for an ASCII word, and never a split character
-        # (key() hashes a deletion's UTF-8)
-        found = deletions(w, MAX_EDITS) if not w.isascii() else _byte_deletions(w.encode())
-        keys.extend([(crc(d if isinstance(d, bytes) else d.encode()) << OWNER_BITS) | i
-                     for d in found])
+        # An ASCII word's deletions taken of its bytes (the same strings' UTF-8, made faster);
+        # any other word's of its characters, never splitting one (key() hashes UTF-8)
+        if w.isascii():
+            keys.extend([(crc(d) << OWNER_BITS) | i for d in deletions(w.encode(), MAX_EDITS)])
+        else:
+            keys.extend([(crc(d.encode()) << OWNER_BITS) | i for d in deletions(w, MAX_EDITS)])
     keys.sort()
     return array("q", keys)
-
-
-def _byte_deletions(word: bytes) -> set[bytes]:
-    out = {word}
-    for i in range(len(word)):
-        one = word[:i] + word[i + 1:]
-        out.add(one)
-        out.update(one[:j] + one[j + 1:] for j in range(i, len(one)))
-    return out
 
 
 def to_bytes(keys: array) -> bytes:
